@@ -1,0 +1,90 @@
+//! A [`Reclaimer`] that never frees: the zero-cost baseline of the SecVec
+//! benchmarks, and a measure of how much garbage a vector makes.
+//!
+//! Every replaced descriptor is retired into nothing and stays allocated
+//! until the process exits. The vector's accounting counts each one, so the
+//! leak is exact: after the vector is dropped, [`Snapshot::leaked`] equals
+//! the number of descriptors it retired. Use it to measure the cost of
+//! reclamation itself (the other backends against this one), or for
+//! short-lived vectors in a process that exits soon; never in a long-running
+//! service (memory grows by one descriptor per mutating operation).
+//!
+//! [`Snapshot::leaked`]: secvec_core::Snapshot::leaked
+//!
+//! ```
+//! use reclaim_leak::SecVec;
+//!
+//! let v = SecVec::<u64>::new();
+//! v.push(1);
+//! v.push(2);
+//! assert_eq!(v.pop(), Some(2));
+//! let stats = v.stats();
+//! drop(v);
+//! // Three operations each replaced one descriptor; none was freed.
+//! assert_eq!(stats.snapshot().leaked(), Some(3));
+//! ```
+//!
+//! # Element types are checked at compile time
+//!
+//! Elements must be at most 8 bytes:
+//!
+//! ```compile_fail
+//! let v = reclaim_leak::SecVec::<u128>::new(); // "at most 8 bytes"
+//! # v.push(1);
+//! ```
+//!
+//! ```
+//! let v = reclaim_leak::SecVec::<u64>::new(); // the same with 8 bytes compiles
+//! # v.push(1);
+//! ```
+//!
+//! and have no padding bytes (they must implement `bytemuck::NoUninit`):
+//!
+//! ```compile_fail
+//! #[derive(Clone, Copy)]
+//! #[repr(C)]
+//! struct Padded { a: u8, b: u32 } // 3 padding bytes
+//! let v = reclaim_leak::SecVec::<Padded>::new();
+//! # v.push(Padded { a: 1, b: 2 });
+//! ```
+//!
+//! ```
+//! #[derive(Clone, Copy, bytemuck::NoUninit)]
+//! #[repr(C)]
+//! struct Packed { a: u8, pad: [u8; 3], b: u32 } // explicit bytes: accepted
+//! let v = reclaim_leak::SecVec::<Packed>::new();
+//! # v.push(Packed { a: 1, pad: [0; 3], b: 2 });
+//! ```
+#![warn(missing_docs)]
+
+use secvec_core::{Reclaimer, sync::AtomicPtr};
+use std::sync::atomic::Ordering;
+
+/// The never-freeing reclaimer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Leak;
+
+// SAFETY: 1. `protect` returns the value of `src` it loaded, and no retired
+// pointer is ever freed, so every pointer stays valid forever. 2. and 3.
+// retired pointers are never freed (which the contract allows), so no
+// destructor runs after the domain is dropped. 4. There is no per-thread
+// state at all.
+unsafe impl Reclaimer for Leak {
+    type Domain = ();
+    type Guard<'d> = ();
+
+    fn new_domain() {}
+
+    fn guard(_: &()) {}
+
+    #[inline]
+    fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
+        src.load(Ordering::Acquire)
+    }
+
+    #[inline]
+    unsafe fn retire<T: Send + 'static>(_: &(), _: &(), _: *mut T) {}
+}
+
+/// A [`secvec_core::SecVec`] that never frees its descriptors.
+pub type SecVec<T> = secvec_core::SecVec<T, Leak>;

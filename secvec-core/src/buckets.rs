@@ -1,0 +1,194 @@
+//! Slot storage: a fixed array of lazily allocated buckets of 16-byte slots.
+//!
+//! Bucket `b` holds `FIRST_BUCKET_SIZE << b` slots. Index `i` maps to
+//! `pos = i + FIRST_BUCKET_SIZE`, `hb = highest_bit(pos)`, bucket
+//! `hb - log2(FIRST_BUCKET_SIZE)`, offset `pos ^ (1 << hb)`. Buckets are
+//! installed by `CAS(null -> new)` (the loser frees its own) and never move,
+//! so a slot's address is stable for the vector's whole life.
+//!
+//! A slot is `(version << 64) | value`, read and compare-exchanged as one
+//! 128-bit word. See the module comment of `vec.rs` for why the version
+//! makes every slot write impossible to repeat.
+
+use crate::sync::{AtomicPtr, AtomicU128, Ordering};
+use core::ptr;
+
+/// Slots in bucket 0. Must be a power of two.
+pub(crate) const FIRST_BUCKET_SIZE: usize = 8;
+const FIRST_BUCKET_BITS: u32 = FIRST_BUCKET_SIZE.trailing_zeros();
+/// Enough buckets to address every index `i` with `i + FIRST_BUCKET_SIZE <= usize::MAX`.
+pub(crate) const BUCKET_COUNT: usize = (usize::BITS - FIRST_BUCKET_BITS) as usize;
+/// The largest length the buckets can address.
+pub(crate) const ADDRESSABLE_LEN: usize = usize::MAX - FIRST_BUCKET_SIZE + 1;
+
+/// The value and version held by one slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SlotWord {
+    pub(crate) value: u64,
+    pub(crate) version: u64,
+}
+
+impl SlotWord {
+    #[inline]
+    fn pack(self) -> u128 {
+        (u128::from(self.version) << 64) | u128::from(self.value)
+    }
+
+    #[inline]
+    fn unpack(word: u128) -> Self {
+        SlotWord { value: word as u64, version: (word >> 64) as u64 }
+    }
+}
+
+/// One element cell: a 128-bit atomic `(value, version)`.
+#[repr(transparent)]
+pub(crate) struct Slot(AtomicU128);
+
+impl Slot {
+    #[inline]
+    pub(crate) fn load(&self) -> SlotWord {
+        SlotWord::unpack(self.0.load(Ordering::Acquire))
+    }
+
+    /// `CAS(self, expected, new)` on all 128 bits; true if this call wrote.
+    #[inline]
+    pub(crate) fn compare_exchange(&self, expected: SlotWord, new: SlotWord) -> bool {
+        self.0.compare_exchange(expected.pack(), new.pack(), Ordering::AcqRel, Ordering::Acquire).is_ok()
+    }
+}
+
+/// Bucket number and offset of index `i`.
+#[inline]
+pub(crate) fn locate(i: usize) -> (usize, usize) {
+    debug_assert!(i < ADDRESSABLE_LEN);
+    let pos = i + FIRST_BUCKET_SIZE;
+    let hb = usize::BITS - 1 - pos.leading_zeros();
+    ((hb - FIRST_BUCKET_BITS) as usize, pos ^ (1 << hb))
+}
+
+#[inline]
+pub(crate) fn bucket_len(bucket: usize) -> usize {
+    FIRST_BUCKET_SIZE << bucket
+}
+
+/// The bucket array. Owns every bucket it has installed.
+pub(crate) struct Buckets {
+    heads: [AtomicPtr<Slot>; BUCKET_COUNT],
+}
+
+impl Buckets {
+    pub(crate) fn new() -> Self {
+        Buckets { heads: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())) }
+    }
+
+    /// The slot of index `i`, which must already be allocated.
+    ///
+    /// # Safety
+    ///
+    /// 1. The bucket of `i` was installed (by [`Buckets::slot_or_alloc`] or
+    ///    [`Buckets::ensure`]) and that installation happens-before this call
+    ///    (for example: the installer published a descriptor with `Release`
+    ///    after installing, and the caller loaded it with `Acquire`).
+    #[inline]
+    pub(crate) unsafe fn slot(&self, i: usize) -> &Slot {
+        let (b, off) = locate(i);
+        let head = self.heads[b].load(Ordering::Acquire);
+        debug_assert!(!head.is_null(), "bucket {b} of index {i} is not allocated");
+        // SAFETY: by point 1 `head` is the start of a live allocation of
+        // `bucket_len(b)` slots, which is only freed in `Drop` (needs
+        // `&mut self`), and `off < bucket_len(b)` by construction of `locate`.
+        unsafe { &*head.add(off) }
+    }
+
+    /// The slot of index `i`, allocating its bucket if needed. Returns the
+    /// number of bytes this call allocated and kept (0 if the bucket existed
+    /// or another thread won the race).
+    pub(crate) fn slot_or_alloc(&self, i: usize) -> (&Slot, usize) {
+        let (b, off) = locate(i);
+        let (head, bytes) = self.bucket_or_alloc(b);
+        // SAFETY: `head` is a live bucket of `bucket_len(b)` slots, freed
+        // only in `Drop`; `off < bucket_len(b)`.
+        (unsafe { &*head.add(off) }, bytes)
+    }
+
+    /// Allocates every bucket needed for indices `0..len`. Returns the bytes
+    /// this call allocated and kept.
+    pub(crate) fn ensure(&self, len: usize) -> usize {
+        if len == 0 {
+            return 0;
+        }
+        let (last, _) = locate(len - 1);
+        (0..=last).map(|b| self.bucket_or_alloc(b).1).sum()
+    }
+
+    fn bucket_or_alloc(&self, b: usize) -> (*mut Slot, usize) {
+        let head = self.heads[b].load(Ordering::Acquire);
+        if !head.is_null() {
+            return (head, 0);
+        }
+        let fresh: Box<[Slot]> = (0..bucket_len(b)).map(|_| Slot(AtomicU128::new(0))).collect();
+        let bytes = core::mem::size_of_val(&*fresh);
+        let fresh = Box::into_raw(fresh).cast::<Slot>();
+        match self.heads[b].compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => (fresh, bytes),
+            Err(winner) => {
+                // SAFETY: `fresh` came from `Box::<[Slot]>::into_raw` with
+                // `bucket_len(b)` elements and was never shared (the CAS failed).
+                drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(fresh, bucket_len(b))) });
+                (winner, 0)
+            }
+        }
+    }
+}
+
+impl Drop for Buckets {
+    fn drop(&mut self) {
+        // Defect 5 of the published design: free every installed bucket with
+        // the length of *its own* index, wherever the gaps are.
+        for (b, head) in self.heads.iter_mut().enumerate() {
+            let p = head.load(Ordering::Relaxed);
+            if !p.is_null() {
+                // SAFETY: every non-null head was produced by
+                // `Box::<[Slot]>::into_raw` of exactly `bucket_len(b)` slots
+                // in `bucket_or_alloc`, and `&mut self` means no one else
+                // can reach it any more.
+                drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(p, bucket_len(b))) });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_matches_the_bucket_sizes() {
+        // Walk the first buckets index by index and check that the mapping
+        // enumerates each bucket densely, in order.
+        let mut i = 0;
+        for b in 0..6 {
+            for off in 0..bucket_len(b) {
+                assert_eq!(locate(i), (b, off), "index {i}");
+                i += 1;
+            }
+        }
+        assert_eq!(locate(7), (0, 7));
+        assert_eq!(locate(8), (1, 0));
+        assert_eq!(locate(23), (1, 15));
+        assert_eq!(locate(24), (2, 0));
+    }
+
+    #[test]
+    fn the_last_addressable_index_is_in_the_last_bucket() {
+        let (b, off) = locate(ADDRESSABLE_LEN - 1);
+        assert_eq!(b, BUCKET_COUNT - 1);
+        assert_eq!(off, bucket_len(b) - 1);
+    }
+
+    #[test]
+    fn slot_word_round_trips() {
+        let w = SlotWord { value: 0xDEAD_BEEF_0000_0001, version: u64::MAX - 3 };
+        assert_eq!(SlotWord::unpack(w.pack()), w);
+    }
+}

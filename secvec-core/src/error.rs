@@ -1,0 +1,45 @@
+//! Errors of [`SecVec`](crate::SecVec) operations. Each names what was asked
+//! and what the vector had, and gives back what it was handed.
+
+use core::fmt;
+
+/// An index at or past the end of the vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IndexOutOfBounds {
+    /// The index asked for.
+    pub index: usize,
+    /// The length of the vector at the moment the operation took effect.
+    pub len: usize,
+}
+
+impl fmt::Display for IndexOutOfBounds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "index {} is out of bounds for a SecVec of length {}", self.index, self.len)
+    }
+}
+
+impl std::error::Error for IndexOutOfBounds {}
+
+/// A push onto a vector that already holds its maximum number of elements.
+/// Carries the value back, so nothing is lost.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct CapacityError<T> {
+    /// The value that was not pushed.
+    pub value: T,
+    /// The vector's maximum length.
+    pub max_len: usize,
+}
+
+impl<T> fmt::Debug for CapacityError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CapacityError").field("max_len", &self.max_len).finish_non_exhaustive()
+    }
+}
+
+impl<T> fmt::Display for CapacityError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecVec capacity exhausted: it already holds its maximum of {} elements", self.max_len)
+    }
+}
+
+impl<T> std::error::Error for CapacityError<T> {}

@@ -1,0 +1,82 @@
+//! The SecVec lock-free vector, written once, generic over how it reclaims
+//! memory.
+//!
+//! [`SecVec<T, R>`] is the descriptor-based vector of Dechev, Pirkelbauer and
+//! Stroustrup (2006) with the defects of the published design corrected:
+//! versioned 16-byte slots (no ABA), the pending write inline in its
+//! descriptor (one allocation and one protected pointer per operation), a
+//! linearizable `set`, compile-time rejection of unsupported element types,
+//! and per-bucket freeing. The source file `vec.rs` opens with the protocol
+//! and the linearizability argument.
+//!
+//! `R` is a [`Reclaimer`]: hazard pointers, epochs, seize, or deliberate
+//! leaking, each in its own small crate (`reclaim-hazard`, `reclaim-epoch`,
+//! `reclaim-seize`, `reclaim-leak`). Most users want the `secvec` facade,
+//! which picks one by Cargo feature. Every vector counts its descriptors
+//! ([`SecVec::stats`]): allocated, retired, reclaimed, leaked.
+//!
+//! # Example: plugging in a reclaimer
+//!
+//! A backend is a [`Reclaimer`] implementation. This one never frees
+//! anything (a real crate would use hazard pointers or epochs):
+//!
+//! ```
+//! use secvec_core::{Reclaimer, SecVec, sync::AtomicPtr};
+//! use std::sync::atomic::Ordering;
+//!
+//! struct Never;
+//!
+//! // SAFETY: 1. `protect` returns the value of `src` it loaded, and nothing
+//! // is ever freed; 2. and 3. retired pointers are never freed; 4. there is
+//! // no per-thread state.
+//! unsafe impl Reclaimer for Never {
+//!     type Domain = ();
+//!     type Guard<'d> = ();
+//!     fn new_domain() {}
+//!     fn guard(_: &()) {}
+//!     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
+//!         src.load(Ordering::Acquire)
+//!     }
+//!     unsafe fn retire<T: Send + 'static>(_: &(), _: &(), _: *mut T) {}
+//! }
+//!
+//! let v: SecVec<u32, Never> = SecVec::new();
+//! std::thread::scope(|s| {
+//!     for t in 0..4 {
+//!         let v = &v;
+//!         s.spawn(move || {
+//!             for i in 0..100 {
+//!                 v.push(t * 100 + i);
+//!             }
+//!         });
+//!     }
+//! });
+//! assert_eq!(v.len(), 400);
+//! let first = v.get(0).unwrap();
+//! assert_eq!(v.set(0, 7), Ok(first));
+//! assert_eq!(v.get(0), Some(7));
+//! assert!(v.get(400).is_none());
+//! assert_eq!(v.set(400, 1).unwrap_err().to_string(),
+//!            "index 400 is out of bounds for a SecVec of length 400");
+//!
+//! let stats = v.stats();
+//! drop(v);
+//! // 400 pushes and 1 set, each retired one descriptor, and `Never` freed none:
+//! assert_eq!(stats.snapshot().leaked(), Some(401));
+//! ```
+#![warn(missing_docs)]
+
+mod buckets;
+mod descriptor;
+mod element;
+mod error;
+mod reclaimer;
+mod stats;
+pub mod sync;
+mod vec;
+
+pub use element::Element;
+pub use error::{CapacityError, IndexOutOfBounds};
+pub use reclaimer::Reclaimer;
+pub use stats::{Snapshot, Stats};
+pub use vec::{Iter, SecVec};

@@ -1,0 +1,72 @@
+//! The [`Reclaimer`] trait: the one seam between the algorithm and a
+//! memory-reclamation scheme.
+
+use crate::sync::AtomicPtr;
+
+/// A safe-memory-reclamation scheme that [`SecVec`](crate::SecVec) can run on.
+///
+/// The algorithm needs exactly one protected pointer at a time (the current
+/// descriptor), so the trait asks for no more than that: a per-vector
+/// [`Domain`](Reclaimer::Domain), a per-operation [`Guard`](Reclaimer::Guard)
+/// that can protect one pointer, and a way to retire an unlinked pointer.
+/// Hazard pointers implement `protect` as "publish, then validate"; epoch
+/// schemes as a plain load inside the pinned guard.
+///
+/// # Safety
+///
+/// An implementation must guarantee, for every domain `d` created by
+/// [`new_domain`](Reclaimer::new_domain):
+///
+/// 1. **Protection.** If [`protect`](Reclaimer::protect) returns a non-null
+///    `p` through a guard `g` of `d`, then `p` was the value of `src` at some
+///    moment during the call, and `p` is not freed while `g` is alive and has
+///    not been passed to `protect` again, even if `p` is retired into `d`
+///    after that moment.
+/// 2. **Freeing.** A pointer passed to [`retire`](Reclaimer::retire) is
+///    either freed exactly once, by dropping the `Box<T>` it came from (so
+///    `T`'s destructor runs), or never freed at all. It is not freed while a
+///    guard protects it as in point 1.
+/// 3. **Shutdown.** When `d` is dropped, every pointer retired into it has
+///    either been freed before the drop returns or will never be freed. No
+///    destructor of a retired object runs after the domain's drop returns.
+///    (Descriptors point at the vector's accounting; this is what keeps that
+///    pointer valid in their destructors.)
+/// 4. **Threads.** A domain may be shared by any number of threads; a guard
+///    is used only by the thread that created it (it need not be `Send`).
+pub unsafe trait Reclaimer: Send + Sync + 'static {
+    /// Per-vector reclamation state: a hazard-pointer domain, an epoch
+    /// collector, or nothing.
+    type Domain: Send + Sync;
+
+    /// Per-operation protection: a hazard pointer, a pinned epoch guard, ...
+    type Guard<'d>
+    where
+        Self: 'd;
+
+    /// Creates the reclamation state of one vector.
+    fn new_domain() -> Self::Domain;
+
+    /// Starts an operation in `domain`.
+    fn guard(domain: &Self::Domain) -> Self::Guard<'_>;
+
+    /// Loads `src` (with at least `Acquire` ordering) and protects the result
+    /// for as long as `guard` lives or until `guard` protects something else.
+    fn protect<T: Sync>(guard: &mut Self::Guard<'_>, src: &AtomicPtr<T>) -> *mut T;
+
+    /// Hands over `ptr`, already unlinked, to be freed once no guard can
+    /// reach it.
+    ///
+    /// # Safety
+    ///
+    /// The caller guarantees:
+    ///
+    /// 1. `ptr` was produced by `Box::<T>::into_raw` and has not been freed.
+    /// 2. `ptr` is unlinked: it is no longer stored in any `AtomicPtr` that
+    ///    guards of `domain` protect, so no `protect` that starts from now on
+    ///    can return it.
+    /// 3. `ptr` is retired at most once, into the domain whose guards
+    ///    protected it, and nobody accesses it after this call except through
+    ///    a guard that protected it before the call.
+    /// 4. `guard` belongs to `domain`.
+    unsafe fn retire<T: Send + 'static>(domain: &Self::Domain, guard: &Self::Guard<'_>, ptr: *mut T);
+}

@@ -1,0 +1,218 @@
+//! Reclamation accounting, kept by the core so every backend is counted the
+//! same way.
+//!
+//! Counters are sharded per thread (each thread adds to the cache line of its
+//! own shard with a `Relaxed` increment), so counting is never a single
+//! shared hot word. They are plain (non-loom) atomics: they take no part in
+//! the algorithm's synchronization.
+//!
+//! Every descriptor's `Drop` counts one "freed"; the vector counts the
+//! descriptors it frees itself (lost a CAS, or current at drop), so
+//! `reclaimed = freed - freed_unpublished - freed_by_owner` is what the
+//! reclaimer freed. The shared block lives in an `Arc`, so a [`Stats`] handle
+//! stays readable after the vector is dropped; that is when "leaked" is
+//! measured.
+
+use crossbeam_utils::CachePadded;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+
+const SHARDS: usize = 16;
+
+#[derive(Default)]
+struct Shard {
+    allocated: AtomicU64,
+    unpublished: AtomicU64,
+    retired: AtomicU64,
+    freed: AtomicU64,
+}
+
+fn shard_index() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    std::thread_local! {
+        static INDEX: usize = NEXT.fetch_add(1, Relaxed) % SHARDS;
+    }
+    // A thread being torn down can still drop descriptors (a reclaimer's
+    // thread-local bag): fall back to shard 0 then.
+    INDEX.try_with(|i| *i).unwrap_or(0)
+}
+
+/// The shared counter block of one vector.
+pub(crate) struct Counters {
+    shards: [CachePadded<Shard>; SHARDS],
+    freed_by_owner: AtomicU64,
+    bucket_bytes: AtomicU64,
+    reclaimed_before_drop: AtomicU64,
+    dropped: AtomicBool,
+    descriptor_bytes: u64,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Event {
+    Allocated,
+    Unpublished,
+    Retired,
+    Freed,
+}
+
+impl Counters {
+    pub(crate) fn new(descriptor_bytes: usize) -> Self {
+        Counters {
+            shards: Default::default(),
+            freed_by_owner: AtomicU64::new(0),
+            bucket_bytes: AtomicU64::new(0),
+            reclaimed_before_drop: AtomicU64::new(0),
+            dropped: AtomicBool::new(false),
+            descriptor_bytes: descriptor_bytes as u64,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn count(&self, event: Event) {
+        let shard = &self.shards[shard_index()];
+        let counter = match event {
+            Event::Allocated => &shard.allocated,
+            Event::Unpublished => &shard.unpublished,
+            Event::Retired => &shard.retired,
+            Event::Freed => &shard.freed,
+        };
+        counter.fetch_add(1, Relaxed);
+    }
+
+    pub(crate) fn count_freed_by_owner(&self) {
+        self.freed_by_owner.fetch_add(1, Relaxed);
+    }
+
+    pub(crate) fn add_bucket_bytes(&self, bytes: usize) {
+        if bytes != 0 {
+            self.bucket_bytes.fetch_add(bytes as u64, Relaxed);
+        }
+    }
+
+    /// Called by the vector's `Drop` before the domain is dropped.
+    pub(crate) fn mark_drop_started(&self) {
+        let reclaimed = self.snapshot().reclaimed;
+        self.reclaimed_before_drop.store(reclaimed, Relaxed);
+    }
+
+    /// Called by the vector's `Drop` after the domain is dropped.
+    pub(crate) fn mark_dropped(&self) {
+        self.dropped.store(true, Relaxed);
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let mut s = [0u64; 4];
+        for shard in &self.shards {
+            s[0] += shard.allocated.load(Relaxed);
+            s[1] += shard.unpublished.load(Relaxed);
+            s[2] += shard.retired.load(Relaxed);
+            s[3] += shard.freed.load(Relaxed);
+        }
+        let [allocated, freed_unpublished, retired, freed] = s;
+        let freed_by_owner = self.freed_by_owner.load(Relaxed);
+        // Relaxed per-shard reads taken while other threads run may be a
+        // little out of step with each other: saturate rather than wrap.
+        let reclaimed = freed.saturating_sub(freed_unpublished + freed_by_owner);
+        let dropped = self.dropped.load(Relaxed);
+        Snapshot {
+            allocated,
+            freed_unpublished,
+            retired,
+            reclaimed,
+            reclaimed_at_drop: if dropped {
+                reclaimed.saturating_sub(self.reclaimed_before_drop.load(Relaxed))
+            } else {
+                0
+            },
+            outstanding: retired.saturating_sub(reclaimed),
+            live: allocated.saturating_sub(freed_unpublished + retired + freed_by_owner),
+            vector_dropped: dropped,
+            descriptor_bytes: self.descriptor_bytes,
+            bucket_bytes: self.bucket_bytes.load(Relaxed),
+        }
+    }
+}
+
+/// A handle on one vector's reclamation accounting.
+///
+/// Obtained from [`SecVec::stats`](crate::SecVec::stats); it keeps the
+/// counters alive after the vector is dropped, so the leak at drop can be
+/// read:
+///
+/// * while the vector lives, [`Snapshot::outstanding`] is the garbage the
+///   reclaimer holds (retired, not yet freed);
+/// * after it is dropped, [`Snapshot::leaked`] is what the reclaimer never
+///   freed (zero for a reclaimer that frees everything at shutdown).
+#[derive(Clone)]
+pub struct Stats(pub(crate) Arc<Counters>);
+
+impl Stats {
+    /// Reads all counters now. Cheap enough to call every millisecond from a
+    /// sampling thread; exact once the vector is quiescent.
+    pub fn snapshot(&self) -> Snapshot {
+        self.0.snapshot()
+    }
+}
+
+impl core::fmt::Debug for Stats {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.snapshot().fmt(f)
+    }
+}
+
+/// The counters of one vector at one moment. Counts are descriptors; the
+/// `*_bytes` methods convert with the descriptor size.
+///
+/// Identities (exact when no operation is in flight):
+/// `allocated = freed_unpublished + retired + live + (1 if the vector was
+/// dropped)` and `outstanding = retired - reclaimed`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Snapshot {
+    /// Descriptors allocated (including the initial one).
+    pub allocated: u64,
+    /// Descriptors freed by the vector itself because they were never
+    /// published (the operation lost every CAS it tried them in, or found it
+    /// had nothing to do).
+    pub freed_unpublished: u64,
+    /// Descriptors replaced and handed to the reclaimer.
+    pub retired: u64,
+    /// Retired descriptors the reclaimer has freed, during the run or at drop.
+    pub reclaimed: u64,
+    /// Of `reclaimed`, those freed while the vector was being dropped (0
+    /// while it lives).
+    pub reclaimed_at_drop: u64,
+    /// Retired and not (yet) freed: garbage held by the reclaimer.
+    pub outstanding: u64,
+    /// Descriptors owned by the vector (1 while it lives, 0 after drop).
+    pub live: u64,
+    /// Whether the vector has been dropped.
+    pub vector_dropped: bool,
+    /// Size of one descriptor in bytes.
+    pub descriptor_bytes: u64,
+    /// Bytes of slot buckets the vector allocated (freed with the vector).
+    pub bucket_bytes: u64,
+}
+
+impl Snapshot {
+    /// Retired descriptors never freed, once the vector is dropped
+    /// (`None` while it lives: then see [`Snapshot::outstanding`]).
+    pub fn leaked(&self) -> Option<u64> {
+        self.vector_dropped.then_some(self.outstanding)
+    }
+
+    /// [`Snapshot::leaked`] in bytes.
+    pub fn leaked_bytes(&self) -> Option<u64> {
+        self.leaked().map(|n| n * self.descriptor_bytes)
+    }
+
+    /// [`Snapshot::allocated`] in bytes.
+    pub fn allocated_bytes(&self) -> u64 {
+        self.allocated * self.descriptor_bytes
+    }
+
+    /// [`Snapshot::outstanding`] in bytes.
+    pub fn outstanding_bytes(&self) -> u64 {
+        self.outstanding * self.descriptor_bytes
+    }
+}

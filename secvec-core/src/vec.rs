@@ -1,0 +1,496 @@
+//! The SecVec algorithm (Dechev, Pirkelbauer, Stroustrup 2006), corrected.
+//!
+//! # The descriptor protocol
+//!
+//! The vector is one atomic pointer, `current`, to an immutable
+//! *descriptor*: the length `size`, a sequence number `seq`, and at most one
+//! announced slot write `(index, old, new)`. Every mutating operation
+//!
+//! 1. protects `current` through its reclaimer guard and copies the state;
+//! 2. *completes* that descriptor's write (helping whoever installed it);
+//! 3. computes the next state from the copy (reading slots as needed);
+//! 4. installs a new descriptor with `CAS(current, cur -> next)`, and on
+//!    success completes the new write from its local copy (never through the
+//!    now-published pointer, which another thread may already have retired)
+//!    and retires `cur`. On failure it keeps its (unpublished) descriptor for
+//!    the next attempt: one allocation per operation, not per attempt.
+//!
+//! Invariant **I1**: when a descriptor `D` is installed, the writes of all
+//! descriptors before it have been performed (the installer completed the
+//! write of its predecessor in step 2, and so on back). Hence, while `D` is
+//! current, a slot holds its abstract value except perhaps at `D`'s own
+//! write index, and the only slot write that can still change a slot is
+//! `D`'s.
+//!
+//! # Slot versions: no ABA
+//!
+//! A slot is 16 bytes, `(value, version)`, compared and swapped as one word.
+//! The write of descriptor `D` is `CAS(slot, old, (new, D.seq))`, where
+//! `old` is the slot word read when `D` was built (stable by I1). Sequence
+//! numbers grow by one per installed descriptor, and a slot's version is the
+//! `seq` of the last descriptor that wrote it, so once a slot has moved past
+//! `old` it never holds `old` again. A helper delayed for any length of time
+//! therefore cannot repeat a write (defect 2 of the published design, where
+//! `push 5, pop, push 7, pop, push 5` let a stale helper overwrite a newer
+//! value). Completion first loads the slot and skips the CAS when the
+//! version already reaches `D.seq`, so helping a done write costs a load.
+//!
+//! The "pending" state is a property of the write itself (slot version
+//! `< D.seq`), not a flag of whichever descriptor is current: a slow helper
+//! can neither cancel a newer write nor touch a retired descriptor (defect 1).
+//!
+//! # Why each operation is linearizable
+//!
+//! * `push`, `pop`, `set`, `clear` take effect at their successful CAS on
+//!   `current`. The state they computed from was current up to that CAS
+//!   (`cur` is protected, so its address cannot be reused: pointer equality
+//!   is state equality), and by I1 the slots they read held the abstract
+//!   values of `cur`. `set` on an index `>= size` and `pop` on an empty
+//!   vector take effect at the load of `current` that showed it, and change
+//!   nothing. An indexed write is thus an operation on the descriptor like
+//!   the others, ordered with every push and pop (defect 6).
+//! * `get(i)` and `len` install nothing. `len` takes effect at its load of
+//!   `current`. `get` loads `D = current` at time `t0`: if `i >= D.size`
+//!   it returns `None` at `t0`; if `D`'s write targets `i` it returns that
+//!   value, the abstract value at `t0`. Otherwise it reads slot `i` at `t1`.
+//!   If the word it reads was written before `D` was installed, it is the
+//!   abstract value at `t0` (I1). If it was written by a later descriptor
+//!   `E`, then `E` was installed in `(t0, t1)`, its write targets `i < E.size`,
+//!   and the value read is the abstract value at `E`'s installation: `get`
+//!   takes effect then. Either way the point lies within the call.
+//! * `to_vec` completes the write of `D = current`, reads slots `0..D.size`,
+//!   and succeeds only if `current` is still `D` afterwards: no descriptor was
+//!   installed in between, so no slot changed, and the copy is the state at
+//!   that final load.
+//!
+//! # Memory orderings
+//!
+//! `current` is installed with an `AcqRel` CAS and loaded with `Acquire`
+//! (inside the reclaimer's `protect`), so a descriptor's contents and the
+//! buckets allocated before it was installed are visible to whoever loads
+//! it. Slot writes are `AcqRel` CASes and slot loads are `Acquire`, which is
+//! what the argument for `get` and `to_vec` needs: a slot word written on
+//! behalf of `E` carries the knowledge that `E` was installed.
+
+use crate::buckets::{ADDRESSABLE_LEN, Buckets, Slot, SlotWord};
+use crate::descriptor::{Descriptor, PendingWrite, State};
+use crate::element::{Element, SizeCheck, decode, encode};
+use crate::error::{CapacityError, IndexOutOfBounds};
+use crate::reclaimer::Reclaimer;
+use crate::stats::{Counters, Event, Stats};
+use crate::sync::{AtomicPtr, Ordering};
+use crossbeam_utils::{Backoff, CachePadded};
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+use std::sync::Arc;
+
+/// A lock-free vector of small `Copy` elements, generic over its memory
+/// reclamation scheme `R`.
+///
+/// Every operation takes `&self` and may run from any number of threads at
+/// once; every operation is linearizable (see the module documentation of
+/// the source for the argument). Elements are [`Element`]s: `Copy` types of
+/// at most 8 bytes without padding.
+///
+/// Use it through a backend crate (`reclaim-hazard`, `reclaim-epoch`, ...)
+/// or the `secvec` facade, which fix `R`.
+pub struct SecVec<T: Element, R: Reclaimer> {
+    current: CachePadded<AtomicPtr<Descriptor>>,
+    buckets: Buckets,
+    max_len: usize,
+    domain: ManuallyDrop<R::Domain>,
+    counters: Arc<Counters>,
+    _marker: PhantomData<(T, R)>,
+}
+
+/// What one attempt of an operation decided, given the current state.
+enum Step<O> {
+    /// Nothing to install: the operation is over.
+    Done(O),
+    /// Install a descriptor with this length and write, then return `out`.
+    Install { size: usize, write: Option<PendingWrite>, out: O },
+}
+
+impl<T: Element, R: Reclaimer> SecVec<T, R> {
+    /// An empty vector that can grow as far as the buckets can address.
+    pub fn new() -> Self {
+        Self::bounded(usize::MAX)
+    }
+
+    /// An empty vector with slots for `capacity` elements allocated up front.
+    pub fn with_capacity(capacity: usize) -> Self {
+        let v = Self::new();
+        v.reserve(capacity);
+        v
+    }
+
+    /// An empty vector that refuses to grow beyond `max_len` elements:
+    /// [`push`](Self::push) panics and [`try_push`](Self::try_push) returns
+    /// [`CapacityError`] at that length. (`max_len` is clamped to what the
+    /// buckets can address, `usize::MAX - 7`.)
+    pub fn bounded(max_len: usize) -> Self {
+        let () = SizeCheck::<T>::OK;
+        let counters = Arc::new(Counters::new(core::mem::size_of::<Descriptor>()));
+        let first = Descriptor::alloc(State { size: 0, seq: 0, write: None }, &counters);
+        SecVec {
+            current: CachePadded::new(AtomicPtr::new(first)),
+            buckets: Buckets::new(),
+            max_len: max_len.min(ADDRESSABLE_LEN),
+            domain: ManuallyDrop::new(R::new_domain()),
+            counters,
+            _marker: PhantomData,
+        }
+    }
+
+    /// The largest length this vector accepts.
+    pub fn max_len(&self) -> usize {
+        self.max_len
+    }
+
+    /// The reclamation domain of this vector (for backend-specific tuning
+    /// and tests).
+    pub fn domain(&self) -> &R::Domain {
+        &self.domain
+    }
+
+    /// The accounting of this vector; the handle outlives the vector.
+    pub fn stats(&self) -> Stats {
+        Stats(Arc::clone(&self.counters))
+    }
+
+    /// Appends `value` and returns the index it was written at.
+    ///
+    /// # Panics
+    ///
+    /// If the vector already holds [`max_len`](Self::max_len) elements.
+    #[track_caller]
+    pub fn push(&self, value: T) -> usize {
+        match self.try_push(value) {
+            Ok(index) => index,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Appends `value` and returns the index it was written at, or gives the
+    /// value back if the vector is full.
+    pub fn try_push(&self, value: T) -> Result<usize, CapacityError<T>> {
+        let new = encode(value);
+        self.transact(|s| {
+            if s.size >= self.max_len {
+                return Step::Done(Err(CapacityError { value, max_len: self.max_len }));
+            }
+            let (slot, bytes) = self.buckets.slot_or_alloc(s.size);
+            self.counters.add_bucket_bytes(bytes);
+            Step::Install {
+                size: s.size + 1,
+                write: Some(PendingWrite { index: s.size, old: slot.load(), new }),
+                out: Ok(s.size),
+            }
+        })
+    }
+
+    /// Removes the last element and returns it, or `None` if the vector is
+    /// empty.
+    pub fn pop(&self) -> Option<T> {
+        self.transact(|s| {
+            if s.size == 0 {
+                return Step::Done(None);
+            }
+            // SAFETY: index `size - 1 < size` was pushed, so its bucket was
+            // installed before a descriptor we loaded with Acquire (slot
+            // safety 1).
+            let word = unsafe { self.slot(s.size - 1) }.load();
+            // SAFETY: I1 and the write completed by `transact`: the slot of
+            // an index below `size` holds a word written by push or set,
+            // i.e. `encode::<T>` of an element (decode safety 1).
+            let value = unsafe { decode::<T>(word.value) };
+            Step::Install { size: s.size - 1, write: None, out: Some(value) }
+        })
+    }
+
+    /// The element at `index`, or `None` if `index >= len()`.
+    pub fn get(&self, index: usize) -> Option<T> {
+        let state = self.load_state(&mut R::guard(&self.domain));
+        if index >= state.size {
+            return None;
+        }
+        let bits = match state.write {
+            Some(w) if w.index == index => w.new,
+            // SAFETY: `index < size`: its bucket was installed before the
+            // descriptor we loaded with Acquire was published.
+            _ => unsafe { self.slot(index) }.load().value,
+        };
+        // SAFETY: either the new value of a write, or (I1) a slot of an
+        // index below `size`, last written by a push or set: `encode::<T>`.
+        Some(unsafe { decode::<T>(bits) })
+    }
+
+    /// Replaces the element at `index` and returns the old one.
+    ///
+    /// # Errors
+    ///
+    /// [`IndexOutOfBounds`] (naming `index` and the length) if
+    /// `index >= len()`; the vector is unchanged.
+    pub fn set(&self, index: usize, value: T) -> Result<T, IndexOutOfBounds> {
+        let new = encode(value);
+        self.transact(|s| {
+            if index >= s.size {
+                return Step::Done(Err(IndexOutOfBounds { index, len: s.size }));
+            }
+            // SAFETY: `index < size`: the bucket is installed (as in `pop`).
+            let old = unsafe { self.slot(index) }.load();
+            Step::Install {
+                size: s.size,
+                write: Some(PendingWrite { index, old, new }),
+                // SAFETY: slot below `size`, written by push or set (as in `pop`).
+                out: Ok(unsafe { decode::<T>(old.value) }),
+            }
+        })
+    }
+
+    /// The number of elements.
+    pub fn len(&self) -> usize {
+        self.load_state(&mut R::guard(&self.domain)).size
+    }
+
+    /// Whether the vector is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Removes every element (one linearizable step; slots stay allocated).
+    pub fn clear(&self) {
+        self.transact(|s| match s.size {
+            0 => Step::Done(()),
+            _ => Step::Install { size: 0, write: None, out: () },
+        })
+    }
+
+    /// Allocates slots so that `len() + additional` elements (at most
+    /// [`max_len`](Self::max_len)) fit without allocating in `push`.
+    pub fn reserve(&self, additional: usize) {
+        let want = self.len().saturating_add(additional).min(self.max_len);
+        self.counters.add_bucket_bytes(self.buckets.ensure(want));
+    }
+
+    /// A consistent copy of the whole vector at one instant.
+    ///
+    /// It reads every element, then checks that no operation was installed
+    /// meanwhile, and retries otherwise: under a constant stream of writers
+    /// on a long vector it may retry many times. [`iter`](Self::iter) never
+    /// retries but is not a snapshot.
+    pub fn to_vec(&self) -> Vec<T> {
+        let mut guard = R::guard(&self.domain);
+        let backoff = Backoff::new();
+        loop {
+            let cur = R::protect(&mut guard, &self.current);
+            // SAFETY: as in `load_state`.
+            let state = unsafe { (*cur).state };
+            self.complete(&state);
+            let copy = (0..state.size)
+                // SAFETY: indices below `size` (bucket installed, slot holds
+                // an encoded element, as in `pop`).
+                .map(|i| unsafe { decode::<T>(self.slot(i).load().value) })
+                .collect();
+            if self.current.load(Ordering::Acquire) == cur {
+                return copy;
+            }
+            backoff.snooze();
+        }
+    }
+
+    /// An iterator that yields `get(0)`, `get(1)`, ... until the first index
+    /// that is out of range when it is reached.
+    ///
+    /// Safe to use while other threads push, pop and set. Each element it
+    /// yields was the value at that index at some moment during that `next`
+    /// call; the sequence as a whole is not a snapshot (it may see a push
+    /// made after it started, miss an element popped and pushed back, or
+    /// stop early after a pop). Use [`to_vec`](Self::to_vec) for a snapshot.
+    pub fn iter(&self) -> Iter<'_, T, R> {
+        Iter { vec: self, next: 0 }
+    }
+
+    // ----- the algorithm, once -------------------------------------------
+
+    /// The slot of index `i`.
+    ///
+    /// # Safety
+    ///
+    /// 1. `i` is below the `size` of a descriptor that the caller loaded
+    ///    from `current` (with Acquire, as `protect` does), or is the write
+    ///    index of one.
+    #[inline]
+    unsafe fn slot(&self, i: usize) -> &Slot {
+        // SAFETY: the bucket of an index below a published size (or of a
+        // published write index) was installed by the pusher before it
+        // published its descriptor with a Release CAS, which our Acquire
+        // load of that descriptor synchronizes with (buckets slot safety 1).
+        unsafe { self.buckets.slot(i) }
+    }
+
+    /// Protects and copies the current state, without helping.
+    #[inline]
+    fn load_state(&self, guard: &mut R::Guard<'_>) -> State {
+        let cur = R::protect(guard, &self.current);
+        // SAFETY: `current` is never null (set non-null at construction and
+        // only ever swapped to a freshly allocated descriptor); `cur` is
+        // protected by `guard` (Reclaimer safety 1) and published
+        // descriptors are never written, so reading it is sound.
+        unsafe { (*cur).state }
+    }
+
+    /// Performs the write announced by a descriptor with state `s`, unless
+    /// it is done already. Idempotent, and harmless however late it runs.
+    #[inline]
+    fn complete(&self, s: &State) {
+        if let Some(w) = s.write {
+            // SAFETY: `w.index` is the write index of a published descriptor
+            // we loaded (or built and published ourselves): slot safety 1.
+            let slot = unsafe { self.slot(w.index) };
+            // Versions only grow: a version >= seq means this write (or a
+            // later one, which implies this one) has happened.
+            if slot.load().version < s.seq {
+                // Failure means another helper performed it: the only word
+                // that can follow `old` while this descriptor's write is
+                // pending is this write's own.
+                let _ = slot.compare_exchange(w.old, SlotWord { value: w.new, version: s.seq });
+            }
+        }
+    }
+
+    /// Runs one operation: protect, help, decide, install; retry on
+    /// contention. `step` sees the state after its write is complete.
+    fn transact<O>(&self, mut step: impl FnMut(&State) -> Step<O>) -> O {
+        let mut guard = R::guard(&self.domain);
+        let backoff = Backoff::new();
+        // Our descriptor, allocated on the first attempt that needs one and
+        // reused (it is unpublished) by later attempts.
+        let mut spare: *mut Descriptor = core::ptr::null_mut();
+        loop {
+            let cur = R::protect(&mut guard, &self.current);
+            // SAFETY: as in `load_state`.
+            let state = unsafe { (*cur).state };
+            self.complete(&state);
+            let (size, write, out) = match step(&state) {
+                Step::Done(out) => {
+                    self.free_unpublished(spare);
+                    return out;
+                }
+                Step::Install { size, write, out } => (size, write, out),
+            };
+            let next_state = State { size, seq: state.seq + 1, write };
+            let next = if spare.is_null() {
+                Descriptor::alloc(next_state, &self.counters)
+            } else {
+                // SAFETY: `spare` is our own allocation, never published
+                // (its CAS failed), so we have exclusive access.
+                unsafe { (*spare).state = next_state };
+                spare
+            };
+            match self.current.compare_exchange(cur, next, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => {
+                    // From our local copy: `next` may already be retired.
+                    self.complete(&next_state);
+                    self.counters.count(Event::Retired);
+                    // SAFETY: 1. `cur` came from `Descriptor::alloc`
+                    // (Box::into_raw) and is not freed: our guard protects
+                    // it. 2. Our CAS unlinked it, and descriptors are never
+                    // re-published, so no later `protect` returns it. 3. Only
+                    // the thread whose CAS replaced it retires it, once, into
+                    // this vector's domain. 4. `guard` is of `self.domain`.
+                    unsafe { R::retire(&self.domain, &guard, cur) };
+                    return out;
+                }
+                Err(_) => {
+                    spare = next;
+                    backoff.spin();
+                }
+            }
+        }
+    }
+
+    fn free_unpublished(&self, spare: *mut Descriptor) {
+        if !spare.is_null() {
+            self.counters.count(Event::Unpublished);
+            // SAFETY: `spare` came from `Descriptor::alloc` and was never
+            // published (every CAS with it failed): we own it alone.
+            drop(unsafe { Box::from_raw(spare) });
+        }
+    }
+}
+
+impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
+    fn drop(&mut self) {
+        let cur = self.current.load(Ordering::Relaxed);
+        // SAFETY: `&mut self`: no operation is in flight and no guard of
+        // ours is alive, so the current descriptor (a Box from
+        // `Descriptor::alloc`, never retired) is ours alone to free.
+        drop(unsafe { Box::from_raw(cur) });
+        self.counters.count_freed_by_owner();
+        self.counters.mark_drop_started();
+        // SAFETY: the domain is dropped exactly once, here, and never used
+        // after; it frees (or leaks for good) every retired descriptor before
+        // returning (Reclaimer safety 3), while `counters` is still alive.
+        unsafe { ManuallyDrop::drop(&mut self.domain) };
+        self.counters.mark_dropped();
+    }
+}
+
+impl<T: Element, R: Reclaimer> Default for SecVec<T, R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Element + core::fmt::Debug, R: Reclaimer> core::fmt::Debug for SecVec<T, R> {
+    /// Lists the elements as [`iter`](SecVec::iter) sees them.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Element, R: Reclaimer> Extend<T> for SecVec<T, R> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        for v in iter {
+            self.push(v);
+        }
+    }
+}
+
+impl<T: Element, R: Reclaimer> FromIterator<T> for SecVec<T, R> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut v = Self::new();
+        v.extend(iter);
+        v
+    }
+}
+
+impl<'a, T: Element, R: Reclaimer> IntoIterator for &'a SecVec<T, R> {
+    type Item = T;
+    type IntoIter = Iter<'a, T, R>;
+    fn into_iter(self) -> Iter<'a, T, R> {
+        self.iter()
+    }
+}
+
+/// Iterator returned by [`SecVec::iter`]; see there for what it sees.
+pub struct Iter<'a, T: Element, R: Reclaimer> {
+    vec: &'a SecVec<T, R>,
+    next: usize,
+}
+
+impl<T: Element, R: Reclaimer> Iterator for Iter<'_, T, R> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        let v = self.vec.get(self.next)?;
+        self.next += 1;
+        Some(v)
+    }
+}
+
+impl<T: Element, R: Reclaimer> core::fmt::Debug for Iter<'_, T, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Iter").field("next", &self.next).finish_non_exhaustive()
+    }
+}
