@@ -469,7 +469,7 @@ pub fn set_racing_pop<R: Reclaimer>(_: bool) {
 pub fn readers_during_writes<R: Reclaimer>(_: bool) {
     let v = SecVec::<u64, R>::new();
     for i in 0..8 {
-        v.push(i);
+        v.push(i * 1000);
     }
     let ops = scaled(50_000, 5_000, 40);
     // Values are `index * 1000 + tag`: a reader can check that a value sits
