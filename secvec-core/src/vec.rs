@@ -311,6 +311,18 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         Iter { vec: self, next: 0 }
     }
 
+    /// Protects the current descriptor and returns the guard holding it, as
+    /// a reader paused in the middle of [`get`](Self::get) would hold it.
+    ///
+    /// While the guard lives, that descriptor is not freed; under epoch-style
+    /// reclaimers nothing retired after it is freed either. For tests and
+    /// benchmarks of how a reclaimer copes with a stalled reader.
+    pub fn stalled_reader(&self) -> R::Guard<'_> {
+        let mut guard = R::guard(&self.domain);
+        let _ = R::protect(&mut guard, &self.current);
+        guard
+    }
+
     // ----- the algorithm, once -------------------------------------------
 
     /// The slot of index `i`.

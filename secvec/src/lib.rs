@@ -1,0 +1,152 @@
+//! A lock-free vector: `push`, `pop`, `get`, `set` and more, all through
+//! `&self`, from any number of threads, with a choice of how its memory is
+//! reclaimed.
+//!
+//! ```
+//! use secvec::SecVec; // the default backend: hazard pointers
+//!
+//! let v = SecVec::<u64>::new();
+//! std::thread::scope(|s| {
+//!     for t in 0..4 {
+//!         let v = &v;
+//!         s.spawn(move || {
+//!             for i in 0..1000 {
+//!                 v.push(t * 1000 + i);
+//!             }
+//!         });
+//!     }
+//! });
+//! assert_eq!(v.len(), 4000);
+//! let old = v.set(0, 42).unwrap();
+//! assert!(old < 4000);
+//! assert_eq!(v.get(0), Some(42));
+//! assert_eq!(v.get(4000), None);
+//! ```
+//!
+//! Elements are small `Copy` values (at most 8 bytes, no padding: integers,
+//! floats, `char`, `bool`, small `#[repr(C)]` structs); see
+//! [`Element`]. Every operation is linearizable. The algorithm is the
+//! descriptor-based vector of Dechev, Pirkelbauer and Stroustrup (2006), with
+//! the defects of the published design corrected (see `secvec-core`).
+//!
+//! # Picking a backend
+//!
+//! Each Cargo feature enables one backend as a module; several can be on at
+//! once. [`SecVec`] is the first enabled of `hazard`, `epoch`, `seize`,
+//! `leak`.
+//!
+//! | feature | module | memory while running | a stalled thread | speed |
+//! |---|---|---|---|---|
+//! | `hazard` (default) | [`hazard`] | bounded: a reclamation threshold plus one per thread | garbage stays bounded | reads scale; writes pay a fence and periodic scans |
+//! | `epoch` | [`epoch`] | grows in bursts, freed as epochs advance | a pinned thread stops all reclamation: unbounded | fastest writes while all threads progress |
+//! | `seize` | [`seize`] | batched, freed once the threads active at retire have left | an active stalled thread holds its batches | close to epochs; enable `seize-fast-barrier` to try membarrier |
+//! | `leak` | [`leak`] | grows by one descriptor per write, never freed | irrelevant | the no-reclamation baseline, for benchmarks and short-lived processes |
+//!
+//! All four are `std`-only (they allocate and use thread-local state); none
+//! is `no_std`. When in doubt, keep the default: hazard pointers have the
+//! only hard memory bound.
+//!
+//! # Leak reports
+//!
+//! Every vector counts its descriptors, whatever the backend:
+//!
+//! ```
+//! # use secvec::SecVec;
+//! let v = SecVec::<u32>::new();
+//! v.push(1);
+//! v.pop();
+//! let stats = v.stats(); // outlives the vector
+//! let live = stats.snapshot();
+//! assert_eq!(live.retired, 2); // two operations replaced two descriptors
+//! drop(v);
+//! assert_eq!(stats.snapshot().leaked(), Some(0)); // hazard pointers freed them all
+//! ```
+//!
+//! # Bring your own reclaimer
+//!
+//! [`generic::SecVec`] takes any [`Reclaimer`] implementation.
+#![warn(missing_docs)]
+
+pub use secvec_core::{CapacityError, Element, IndexOutOfBounds, Iter, Reclaimer, Snapshot, Stats};
+
+/// The vector generic over its reclaimer, for custom [`Reclaimer`]s.
+pub mod generic {
+    pub use secvec_core::SecVec;
+}
+
+/// Hazard pointers ([`haphazard`](https://docs.rs/haphazard)), one domain per
+/// vector: bounded garbage, even with stalled threads.
+///
+/// ```
+/// let v = secvec::hazard::SecVec::<i32>::new();
+/// v.push(-1);
+/// assert_eq!(v.pop(), Some(-1));
+/// ```
+#[cfg(feature = "hazard")]
+pub mod hazard {
+    pub use reclaim_hazard::{Family, Hazard};
+    /// A [`SecVec`](secvec_core::SecVec) reclaimed with hazard pointers.
+    pub type SecVec<T> = secvec_core::SecVec<T, Hazard>;
+}
+
+/// Epochs ([`crossbeam-epoch`](https://docs.rs/crossbeam-epoch)), one
+/// collector per vector: fast, but a pinned thread stops reclamation.
+///
+/// ```
+/// let v = secvec::epoch::SecVec::<f64>::new();
+/// v.push(0.5);
+/// assert_eq!(v.get(0), Some(0.5));
+/// ```
+#[cfg(feature = "epoch")]
+pub mod epoch {
+    pub use reclaim_epoch::{Epoch, EpochDomain};
+    /// A [`SecVec`](secvec_core::SecVec) reclaimed with epochs.
+    pub type SecVec<T> = secvec_core::SecVec<T, Epoch>;
+}
+
+/// [`seize`](https://docs.rs/seize), one collector per vector.
+///
+/// ```
+/// let v = secvec::seize::SecVec::<char>::new();
+/// v.push('a');
+/// assert_eq!(v.set(0, 'b'), Ok('a'));
+/// ```
+#[cfg(feature = "seize")]
+pub mod seize {
+    pub use reclaim_seize::Seize;
+    /// A [`SecVec`](secvec_core::SecVec) reclaimed with seize.
+    pub type SecVec<T> = secvec_core::SecVec<T, Seize>;
+}
+
+/// No reclamation at all: every replaced descriptor leaks, and is counted.
+///
+/// ```
+/// let v = secvec::leak::SecVec::<u8>::new();
+/// v.push(1);
+/// let stats = v.stats();
+/// drop(v);
+/// assert_eq!(stats.snapshot().leaked(), Some(1));
+/// ```
+#[cfg(feature = "leak")]
+pub mod leak {
+    pub use reclaim_leak::Leak;
+    /// A [`SecVec`](secvec_core::SecVec) that never frees its descriptors.
+    pub type SecVec<T> = secvec_core::SecVec<T, Leak>;
+}
+
+/// The default backend's vector: the first enabled of `hazard`, `epoch`,
+/// `seize`, `leak`.
+#[cfg(feature = "hazard")]
+pub type SecVec<T> = hazard::SecVec<T>;
+/// The default backend's vector: the first enabled of `hazard`, `epoch`,
+/// `seize`, `leak`.
+#[cfg(all(feature = "epoch", not(feature = "hazard")))]
+pub type SecVec<T> = epoch::SecVec<T>;
+/// The default backend's vector: the first enabled of `hazard`, `epoch`,
+/// `seize`, `leak`.
+#[cfg(all(feature = "seize", not(any(feature = "hazard", feature = "epoch"))))]
+pub type SecVec<T> = seize::SecVec<T>;
+/// The default backend's vector: the first enabled of `hazard`, `epoch`,
+/// `seize`, `leak`.
+#[cfg(all(feature = "leak", not(any(feature = "hazard", feature = "epoch", feature = "seize"))))]
+pub type SecVec<T> = leak::SecVec<T>;

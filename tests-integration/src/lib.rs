@@ -1,0 +1,1 @@
+//! Cross-backend tests live in `tests/`; this library is empty.

@@ -1,0 +1,92 @@
+//! Garbage over a long run and under a stalled reader, per backend.
+//!
+//! Each test prints what it measured (`--nocapture` shows it) and asserts
+//! the property its backend promises:
+//!
+//! * hazard: peak outstanding garbage stays within `(threads + 1) x`
+//!   haphazard's reclamation threshold, with or without a stalled reader
+//!   (each thread can hold at most one stolen batch while it frees it, plus
+//!   one batch being filled; a run without preemption stays near `2 x`);
+//! * epoch, seize: most garbage is freed during the run while all threads
+//!   progress; a stalled reader makes it pile up (asserted, it is the point);
+//! * leak: nothing is ever freed.
+//!
+//! After every run, the reclaiming backends have leaked nothing.
+
+use secvec_suite::{GarbageRun, measure_garbage, scaled};
+
+/// haphazard 0.1.8 reclaims a domain once more than `RCOUNT_THRESHOLD`
+/// (1000) objects are retired in it (or `2 x hazard pointers`, if larger).
+const HAZARD_THRESHOLD: u64 = 1000;
+const THREADS: usize = 4;
+const BOUND: u64 = (THREADS as u64 + 1) * HAZARD_THRESHOLD;
+
+fn ops() -> usize {
+    scaled(250_000, 25_000, 200)
+}
+
+fn run<R: secvec_core::Reclaimer>(name: &str, stall: bool) -> GarbageRun {
+    let r = measure_garbage::<R>(THREADS, ops(), stall);
+    eprintln!("{name:>6} stall={stall:<5} {r:?}");
+    assert!(r.retired > 0);
+    r
+}
+
+#[test]
+fn hazard_garbage_is_bounded_by_its_threshold() {
+    let r = run::<reclaim_hazard::Hazard>("hazard", false);
+    if !cfg!(miri) {
+        assert!(r.peak_outstanding <= BOUND, "{r:?}");
+    }
+    assert_eq!(r.leaked_after_drop, 0);
+}
+
+#[test]
+fn hazard_garbage_stays_bounded_with_a_stalled_reader() {
+    let r = run::<reclaim_hazard::Hazard>("hazard", true);
+    if !cfg!(miri) {
+        // The stalled reader pins one descriptor, not the ones after it.
+        assert!(r.peak_outstanding <= BOUND + 1, "{r:?}");
+    }
+    assert_eq!(r.leaked_after_drop, 0);
+}
+
+#[test]
+fn epoch_frees_during_the_run_when_all_threads_progress() {
+    let r = run::<reclaim_epoch::Epoch>("epoch", false);
+    assert!(r.reclaimed_during_run * 2 >= r.retired, "less than half freed during the run: {r:?}");
+    assert_eq!(r.leaked_after_drop, 0);
+}
+
+#[test]
+fn epoch_garbage_grows_with_a_stalled_reader() {
+    let r = run::<reclaim_epoch::Epoch>("epoch", true);
+    // Pinned before any retire: the global epoch can advance at most once,
+    // so nothing retired during the stall is freed until it ends.
+    assert_eq!(r.outstanding_at_end, r.retired, "{r:?}");
+    assert_eq!(r.leaked_after_drop, 0, "freed once the reader resumes and the vector drops");
+}
+
+#[test]
+fn seize_frees_during_the_run_when_all_threads_progress() {
+    let r = run::<reclaim_seize::Seize>("seize", false);
+    assert!(r.reclaimed_during_run * 2 >= r.retired, "less than half freed during the run: {r:?}");
+    assert_eq!(r.leaked_after_drop, 0);
+}
+
+#[test]
+fn seize_garbage_grows_with_a_stalled_reader() {
+    let r = run::<reclaim_seize::Seize>("seize", true);
+    // Every batch retired while the reader is active counts it as a
+    // reference, so none can be freed before it leaves.
+    assert_eq!(r.outstanding_at_end, r.retired, "{r:?}");
+    assert_eq!(r.leaked_after_drop, 0);
+}
+
+#[test]
+fn leak_frees_nothing() {
+    let r = run::<reclaim_leak::Leak>("leak", false);
+    assert_eq!(r.reclaimed_during_run, 0);
+    assert_eq!(r.outstanding_at_end, r.retired);
+    assert_eq!(r.leaked_after_drop, r.retired);
+}
