@@ -6,6 +6,10 @@
 //! shared hot word. They are plain (non-loom) atomics: they take no part in
 //! the algorithm's synchronization.
 //!
+//! With the `accounting` feature off, these per-operation counts compile
+//! away (every snapshot then reads zero descriptors); that is only for
+//! measuring what counting costs.
+//!
 //! Every descriptor's `Drop` counts one "freed"; the vector counts the
 //! descriptors it frees itself (lost a CAS, or current at drop), so
 //! `reclaimed = freed - freed_unpublished - freed_by_owner` is what the
@@ -15,7 +19,7 @@
 
 use crossbeam_utils::CachePadded;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 
 const SHARDS: usize = 16;
 
@@ -27,7 +31,9 @@ struct Shard {
     freed: AtomicU64,
 }
 
+#[cfg(feature = "accounting")]
 fn shard_index() -> usize {
+    use std::sync::atomic::AtomicUsize;
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     std::thread_local! {
         static INDEX: usize = NEXT.fetch_add(1, Relaxed) % SHARDS;
@@ -69,6 +75,15 @@ impl Counters {
 
     #[inline]
     pub(crate) fn count(&self, event: Event) {
+        #[cfg(not(feature = "accounting"))]
+        let _ = event;
+        #[cfg(feature = "accounting")]
+        self.count_shard(event);
+    }
+
+    #[cfg(feature = "accounting")]
+    #[inline]
+    fn count_shard(&self, event: Event) {
         let shard = &self.shards[shard_index()];
         let counter = match event {
             Event::Allocated => &shard.allocated,
