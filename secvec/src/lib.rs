@@ -37,10 +37,10 @@
 //!
 //! | feature | module | memory while running | a stalled thread | speed |
 //! |---|---|---|---|---|
-//! | `hazard` (default) | [`hazard`] | bounded: a reclamation threshold plus one per thread | garbage stays bounded | reads scale; writes pay a fence and periodic scans |
-//! | `epoch` | [`epoch`] | grows in bursts, freed as epochs advance | a pinned thread stops all reclamation: unbounded | fastest writes while all threads progress |
-//! | `seize` | [`seize`] | batched, freed once the threads active at retire have left | an active stalled thread holds its batches | close to epochs; enable `seize-fast-barrier` to try membarrier |
-//! | `leak` | [`leak`] | grows by one descriptor per write, never freed | irrelevant | the no-reclamation baseline, for benchmarks and short-lived processes |
+//! | `hazard` (default) | `secvec::hazard` | bounded: a reclamation threshold plus one per thread | garbage stays bounded | reads scale; writes pay a fence and periodic scans |
+//! | `epoch` | `secvec::epoch` | grows in bursts, freed as epochs advance | a pinned thread stops all reclamation: unbounded | fastest writes while all threads progress |
+//! | `seize` | `secvec::seize` | batched, freed once the threads active at retire have left | an active stalled thread holds its batches | close to epochs; enable `seize-fast-barrier` to try membarrier |
+//! | `leak` | `secvec::leak` | grows by one descriptor per write, never freed | irrelevant | the no-reclamation baseline, for benchmarks and short-lived processes |
 //!
 //! All four are `std`-only (they allocate and use thread-local state); none
 //! is `no_std`. When in doubt, keep the default: hazard pointers have the

@@ -13,49 +13,7 @@
 //! checks that the allocator does see that leak.
 
 use secvec_core::{Reclaimer, SecVec};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
-
-struct Counting;
-
-static LIVE_BYTES: AtomicI64 = AtomicI64::new(0);
-
-// SAFETY: every method forwards to `System` with the caller's arguments
-// unchanged (so `System`'s guarantees are ours) and only adds counting.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded contract of `GlobalAlloc::alloc`.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            LIVE_BYTES.fetch_add(layout.size() as i64, Relaxed);
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded contract of `GlobalAlloc::alloc_zeroed`.
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            LIVE_BYTES.fetch_add(layout.size() as i64, Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE_BYTES.fetch_sub(layout.size() as i64, Relaxed);
-        // SAFETY: forwarded contract of `GlobalAlloc::dealloc`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded contract of `GlobalAlloc::realloc`.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            LIVE_BYTES.fetch_add(new_size as i64 - layout.size() as i64, Relaxed);
-        }
-        p
-    }
-}
+use secvec_suite::alloc::{Counting, live_bytes};
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
@@ -96,9 +54,9 @@ const SIZE: (usize, usize) = if cfg!(miri) { (2, 50) } else { (4, 20_000) };
 /// Returns (bytes the allocator still counts, bytes the report says leaked, retired).
 fn measure<R: Reclaimer>() -> (i64, u64, u64) {
     let (threads, ops) = SIZE;
-    let before = LIVE_BYTES.load(Relaxed);
+    let before = live_bytes();
     let (reported, retired) = scenario::<R>(threads, ops);
-    (LIVE_BYTES.load(Relaxed) - before, reported, retired)
+    (live_bytes() - before, reported, retired)
 }
 
 fn main() {

@@ -7,6 +7,8 @@
 //! Sizes shrink under Miri; the stress tests read `SECVEC_STRESS_OPS` to
 //! override the total number of operations.
 
+pub mod alloc;
+
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use secvec_core::{Reclaimer, SecVec, Snapshot};

@@ -1,0 +1,252 @@
+//! Leak reports: every backend on every workload, with descriptor
+//! accounting, outstanding garbage sampled about every millisecond, and the
+//! leaked-after-drop figure cross-checked by a counting global allocator.
+//!
+//! Writes a terminal table, `target/secvec-report/leak-report.{md,json}` and
+//! one SVG chart of outstanding garbage over time per workload
+//! (`garbage-<workload>.svg`, one line per backend). `--quick` (as passed by
+//! `cargo bench -- --quick`) runs fewer operations.
+
+use plotters::prelude::*;
+use secvec_benches::contenders::{Backend, Sv};
+use secvec_benches::{Rng, Workload, prepare, report, report_dir, step};
+use secvec_suite::alloc::{Counting, live_bytes};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+const THREADS: usize = 4;
+const SAMPLE_EVERY: Duration = Duration::from_millis(1);
+/// Samples kept per run; allocated before the measurement starts so the
+/// sampler never allocates during it.
+const MAX_SAMPLES: usize = 1 << 16;
+
+/// One backend on one workload.
+struct Row {
+    backend: &'static str,
+    workload: &'static str,
+    ops: usize,
+    s: secvec_core::Snapshot,
+    reclaimed_during_run: u64,
+    peak_outstanding: u64,
+    allocator_bytes_after_drop: i64,
+    /// (milliseconds since start, outstanding descriptors)
+    samples: Vec<(f64, u64)>,
+}
+
+impl Row {
+    fn leaked_bytes(&self) -> u64 {
+        self.s.leaked_bytes().unwrap_or(0)
+    }
+
+    fn agrees(&self) -> bool {
+        self.allocator_bytes_after_drop == self.leaked_bytes() as i64
+    }
+}
+
+fn measure<R: Backend>(w: Workload, ops: usize) -> Row {
+    // Allocated before `before` and never grown: not part of the count.
+    let mut samples: Vec<(f64, u64)> = Vec::with_capacity(MAX_SAMPLES);
+    let before = live_bytes();
+    let v = Arc::new(prepare::<Sv<R>>(w, ops));
+    let stats = v.0.stats();
+    let done = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
+    // Joined std threads rather than a scope: `join` returns only after a
+    // thread has freed its thread-locals, so the allocator count is exact.
+    let sampler = {
+        let (stats, done) = (stats.clone(), Arc::clone(&done));
+        std::thread::spawn(move || {
+            let mut peak = 0;
+            while !done.load(Ordering::Acquire) {
+                let out = stats.snapshot().outstanding;
+                peak = peak.max(out);
+                if samples.len() < samples.capacity() {
+                    samples.push((start.elapsed().as_secs_f64() * 1e3, out));
+                }
+                std::thread::sleep(SAMPLE_EVERY);
+            }
+            (samples, peak)
+        })
+    };
+    let workers: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let v = Arc::clone(&v);
+            std::thread::spawn(move || {
+                let mut rng = Rng::new(t);
+                for _ in 0..ops / THREADS {
+                    step(&*v, w, &mut rng);
+                }
+            })
+        })
+        .collect();
+    for h in workers {
+        h.join().expect("worker panicked");
+    }
+    let end = stats.snapshot();
+    done.store(true, Ordering::Release);
+    let (mut samples, peak) = sampler.join().expect("sampler panicked");
+    drop(done);
+    if samples.len() < samples.capacity() {
+        samples.push((start.elapsed().as_secs_f64() * 1e3, end.outstanding));
+    }
+    drop(Arc::into_inner(v).expect("workers are gone"));
+    let s = stats.snapshot();
+    drop(stats);
+    Row {
+        backend: R::NAME,
+        workload: w.name(),
+        ops,
+        s,
+        reclaimed_during_run: end.reclaimed,
+        peak_outstanding: peak.max(end.outstanding),
+        allocator_bytes_after_drop: live_bytes() - before,
+        samples,
+    }
+}
+
+fn run_all(w: Workload, ops: usize, rows: &mut Vec<Row>) {
+    fn one<R: Backend>(w: Workload, ops: usize, rows: &mut Vec<Row>) {
+        eprintln!("leak report: {} / {}", w.name(), R::NAME);
+        rows.push(measure::<R>(w, ops));
+    }
+    #[cfg(feature = "hazard")]
+    one::<reclaim_hazard::Hazard>(w, ops, rows);
+    #[cfg(feature = "epoch")]
+    one::<reclaim_epoch::Epoch>(w, ops, rows);
+    #[cfg(feature = "seize")]
+    one::<reclaim_seize::Seize>(w, ops, rows);
+    #[cfg(feature = "leak")]
+    one::<reclaim_leak::Leak>(w, ops, rows);
+}
+
+fn table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| workload | backend | allocated | freed unpublished | retired | reclaimed in run | reclaimed at drop \
+         | peak outstanding | leaked after drop | allocator after drop | agree |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|\n",
+    );
+    for r in rows {
+        let b = r.s.descriptor_bytes;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} ({}) | {} | {} | {} | {} | {} ({}) | {} ({}) | {} B | {} |",
+            r.workload,
+            r.backend,
+            r.s.allocated,
+            bytes(r.s.allocated * b),
+            r.s.freed_unpublished,
+            r.s.retired,
+            r.reclaimed_during_run,
+            r.s.reclaimed_at_drop,
+            r.peak_outstanding,
+            bytes(r.peak_outstanding * b),
+            r.s.leaked().unwrap_or(0),
+            bytes(r.leaked_bytes()),
+            r.allocator_bytes_after_drop,
+            if r.agrees() { "yes" } else { "NO" },
+        );
+    }
+    out
+}
+
+fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 10 << 20 => format!("{} MiB", n >> 20),
+        n if n >= 10 << 10 => format!("{} KiB", n >> 10),
+        n => format!("{n} B"),
+    }
+}
+
+fn row_json(r: &Row) -> Value {
+    let b = r.s.descriptor_bytes;
+    json!({
+        "workload": r.workload, "backend": r.backend, "ops": r.ops, "threads": THREADS,
+        "descriptor_bytes": b,
+        "allocated": r.s.allocated, "allocated_bytes": r.s.allocated * b,
+        "freed_unpublished": r.s.freed_unpublished, "retired": r.s.retired,
+        "reclaimed_during_run": r.reclaimed_during_run, "reclaimed_at_drop": r.s.reclaimed_at_drop,
+        "peak_outstanding": r.peak_outstanding, "peak_outstanding_bytes": r.peak_outstanding * b,
+        "leaked_after_drop": r.s.leaked(), "leaked_after_drop_bytes": r.leaked_bytes(),
+        "allocator_bytes_after_drop": r.allocator_bytes_after_drop, "allocator_agrees": r.agrees(),
+        "samples_ms_outstanding": r.samples,
+    })
+}
+
+const COLORS: [RGBColor; 4] =
+    [RGBColor(31, 119, 180), RGBColor(255, 127, 14), RGBColor(44, 160, 44), RGBColor(214, 39, 40)];
+
+/// Outstanding garbage over time, one line per backend, log scale.
+fn chart(path: &std::path::Path, workload: &str, rows: &[&Row]) -> Result<(), Box<dyn std::error::Error>> {
+    let t_max = rows.iter().flat_map(|r| r.samples.last()).map(|s| s.0).fold(1.0, f64::max);
+    let y_max = rows.iter().flat_map(|r| r.samples.iter()).map(|s| s.1 + 1).max().unwrap_or(1).max(10);
+    let root = SVGBackend::new(path, (900, 500)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(format!("outstanding garbage: {workload}, {THREADS} threads"), ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..t_max, (1u64..y_max * 2).log_scale())?;
+    chart.configure_mesh().x_desc("time (ms)").y_desc("retired, not yet freed (descriptors + 1)").draw()?;
+    for (i, r) in rows.iter().enumerate() {
+        let color = COLORS[i % COLORS.len()];
+        chart
+            .draw_series(LineSeries::new(r.samples.iter().map(|&(t, n)| (t, n + 1)), color.stroke_width(2)))?
+            .label(r.backend)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+    }
+    chart.configure_series_labels().border_style(BLACK).background_style(WHITE.mix(0.8)).draw()?;
+    root.present()?;
+    Ok(())
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let ops = if quick { 400_000 } else { 2_000_000 };
+    // Warm up lazily created global state (thread-id allocators, ...) of
+    // every backend, so it is not counted against the first measurement.
+    run_all(Workload::PushPop, 4_000, &mut Vec::new());
+    let mut rows = Vec::new();
+    for w in Workload::ALL {
+        run_all(w, ops, &mut rows);
+    }
+    let dir = report_dir();
+    let md = table(&rows);
+    println!("\nSecVec leak report ({THREADS} threads, {ops} operations per run)\n\n{md}");
+    let machine = report::machine();
+    std::fs::write(
+        dir.join("leak-report.md"),
+        format!(
+            "# SecVec leak report\n\n{THREADS} threads, {ops} operations per run. Machine: {machine}\n\n{md}"
+        ),
+    )
+    .expect("write leak-report.md");
+    let doc = json!({ "meta": { "machine": machine, "threads": THREADS, "ops": ops },
+                      "rows": rows.iter().map(row_json).collect::<Vec<_>>() });
+    std::fs::write(dir.join("leak-report.json"), serde_json::to_string(&doc).expect("serialize"))
+        .expect("write leak-report.json");
+    for w in Workload::ALL {
+        let of_w: Vec<&Row> = rows.iter().filter(|r| r.workload == w.name()).collect();
+        let path = dir.join(format!("garbage-{}.svg", w.name()));
+        if let Err(e) = chart(&path, w.name(), &of_w) {
+            eprintln!("chart {}: {e}", path.display());
+        }
+    }
+    let disagree = rows.iter().filter(|r| !r.agrees()).count();
+    println!(
+        "allocator cross-check: {} of {} runs agree with the leak report",
+        rows.len() - disagree,
+        rows.len()
+    );
+    println!("written: {}/leak-report.{{md,json}} and garbage-*.svg", dir.display());
+    if disagree > 0 {
+        eprintln!("leak report: {disagree} runs disagree with the counting allocator");
+        std::process::exit(1);
+    }
+}
