@@ -354,6 +354,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// Performs the write announced by a descriptor with state `s`, unless
     /// it is done already. Idempotent, and harmless however late it runs.
+    #[cfg(not(secvec_defect = "aba"))]
     #[inline]
     fn complete(&self, s: &State) {
         if let Some(w) = s.write {
@@ -367,6 +368,22 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 // that can follow `old` while this descriptor's write is
                 // pending is this write's own.
                 let _ = slot.compare_exchange(w.old, SlotWord { value: w.new, version: s.seq });
+            }
+        }
+    }
+
+    /// Negative control for the model checker, built only with
+    /// `--cfg secvec_defect="aba"`: the published design's value-only CAS,
+    /// which a delayed helper can repeat after the slot went
+    /// `old -> x -> old` (ABA). The loom suite must catch it.
+    #[cfg(secvec_defect = "aba")]
+    fn complete(&self, s: &State) {
+        if let Some(w) = s.write {
+            // SAFETY: as in the real `complete`.
+            let slot = unsafe { self.slot(w.index) };
+            let now = slot.load();
+            if now.value == w.old.value {
+                let _ = slot.compare_exchange(now, SlotWord { value: w.new, version: now.version });
             }
         }
     }

@@ -8,6 +8,7 @@
 //! override the total number of operations.
 
 pub mod alloc;
+pub mod lin;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -27,7 +28,7 @@ macro_rules! suite {
             clear_restarts_at_zero, reserve_and_with_capacity, bounded_capacity, snapshot_iter_debug,
             collect_extend_default, element_types, model_proptest, concurrent_pushes_are_unique,
             stress_conservation, set_racing_pop, readers_during_writes, accounting_identities,
-            drop_frees_what_it_should);
+            drop_frees_what_it_should, linearizable_histories);
     };
     (@tests $backend:ty, $reclaims:expr; $($name:ident),*) => {
         $(
@@ -576,6 +577,17 @@ pub fn drop_frees_what_it_should<R: Reclaimer>(reclaims_all: bool) {
         assert_eq!(after.leaked(), Some(after.retired));
         assert_eq!(after.leaked_bytes(), Some(after.retired * after.descriptor_bytes));
     }
+}
+
+/// Thousands of short recorded histories (3 threads x 5 operations,
+/// repeated values, indices around the length) are linearizable with
+/// respect to `Vec`, and the final contents match the witness order.
+pub fn linearizable_histories<R: Reclaimer>(_: bool) {
+    let histories = std::env::var("SECVEC_LIN_HISTORIES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| scaled(3000, 300, 3));
+    lin::check_many::<R>(histories, 3, 5);
 }
 
 // ----- garbage over time -------------------------------------------------

@@ -1,0 +1,377 @@
+//! A linearizability checker for recorded histories of vector operations
+//! (Wing & Gong's search, with memoization as in Lowe's refinement).
+//!
+//! Threads record each operation with the value of a shared clock read just
+//! before the call (`inv`) and just after it returned (`resp`). A history is
+//! linearizable if the operations can be put in one sequence that respects
+//! real time (if `a.resp < b.inv`, `a` comes first) and in which every
+//! operation returns what it would on a `Vec` (the sequential model).
+//!
+//! The search tries, at each step, every operation that no remaining
+//! operation must precede, applies it to the model, and backtracks on a
+//! wrong result; (remaining set, model state) pairs already refuted are
+//! skipped. Histories are short (at most 64 operations), so this is fast.
+
+#[cfg(loom)]
+use loom::sync::atomic::AtomicU64;
+use secvec_core::{Reclaimer, SecVec};
+use std::collections::HashSet;
+#[cfg(not(loom))]
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering;
+
+/// An operation and the result it returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Call {
+    /// `push(v)` returned this index.
+    Push(u8, usize),
+    /// `pop()` returned this.
+    Pop(Option<u8>),
+    /// `get(i)` returned this.
+    Get(usize, Option<u8>),
+    /// `set(i, v)` returned the old value, or the length it was out of range of.
+    Set(usize, u8, Result<u8, usize>),
+    /// `len()` returned this.
+    Len(usize),
+}
+
+/// An operation to perform (the result is filled in by [`perform`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `push(v)`
+    Push(u8),
+    /// `pop()`
+    Pop,
+    /// `get(i)`
+    Get(usize),
+    /// `set(i, v)`
+    Set(usize, u8),
+    /// `len()`
+    Len,
+}
+
+/// One completed operation in a history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// Recording thread.
+    pub thread: usize,
+    /// Clock value read before the call.
+    pub inv: u64,
+    /// Clock value read after the call returned.
+    pub resp: u64,
+    /// What was called and what it returned.
+    pub call: Call,
+}
+
+/// The operations the checker needs from a vector under test, so that
+/// deliberately broken vectors can be checked too (negative controls).
+pub trait Target: Sync {
+    /// `push`, returning the index.
+    fn push(&self, v: u8) -> usize;
+    /// `pop`
+    fn pop(&self) -> Option<u8>;
+    /// `get`
+    fn get(&self, i: usize) -> Option<u8>;
+    /// `set`: the old value, or the length `i` was out of range of.
+    fn set(&self, i: usize, v: u8) -> Result<u8, usize>;
+    /// `len`
+    fn len(&self) -> usize;
+}
+
+impl<R: Reclaimer> Target for SecVec<u8, R> {
+    fn push(&self, v: u8) -> usize {
+        SecVec::push(self, v)
+    }
+    fn pop(&self) -> Option<u8> {
+        SecVec::pop(self)
+    }
+    fn get(&self, i: usize) -> Option<u8> {
+        SecVec::get(self, i)
+    }
+    fn set(&self, i: usize, v: u8) -> Result<u8, usize> {
+        SecVec::set(self, i, v).map_err(|e| e.len)
+    }
+    fn len(&self) -> usize {
+        SecVec::len(self)
+    }
+}
+
+/// A shared logical clock for recording.
+///
+/// Its ticks are `SeqCst` read-modify-writes of one atomic, so an operation
+/// whose invocation tick reads a later value than another's response tick
+/// also *happens after* it: "real-time order" in the check is an order the
+/// threads could observe, which is what linearizability can promise under
+/// the C++/Rust memory model. (Under loom the clock is a loom atomic for the
+/// same reason: a clock loom did not model would claim orders no
+/// synchronization established, and loom would rightly show stale reads.)
+#[derive(Debug)]
+pub struct Clock(AtomicU64);
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock(AtomicU64::new(0))
+    }
+}
+
+impl Clock {
+    fn tick(&self) -> u64 {
+        self.0.fetch_add(1, Ordering::SeqCst)
+    }
+}
+
+/// Performs `op` on `target` and records it.
+pub fn perform<V: Target + ?Sized>(target: &V, clock: &Clock, thread: usize, op: Op) -> Event {
+    let inv = clock.tick();
+    let call = match op {
+        Op::Push(v) => Call::Push(v, target.push(v)),
+        Op::Pop => Call::Pop(target.pop()),
+        Op::Get(i) => Call::Get(i, target.get(i)),
+        Op::Set(i, v) => Call::Set(i, v, target.set(i, v)),
+        Op::Len => Call::Len(target.len()),
+    };
+    Event { thread, inv, resp: clock.tick(), call }
+}
+
+/// What the sequential model returns for `call`'s operation on `model`
+/// (applying it), compared with what was recorded.
+fn apply(model: &mut Vec<u8>, call: &Call) -> bool {
+    match *call {
+        Call::Push(v, index) => {
+            model.push(v);
+            index == model.len() - 1
+        }
+        Call::Pop(got) => model.pop() == got,
+        Call::Get(i, got) => model.get(i).copied() == got,
+        Call::Set(i, v, got) => {
+            let want = match model.get_mut(i) {
+                Some(x) => Ok(std::mem::replace(x, v)),
+                None => Err(model.len()),
+            };
+            want == got
+        }
+        Call::Len(got) => model.len() == got,
+    }
+}
+
+/// Whether `history`, run from a vector holding `initial`, is linearizable.
+/// On success returns one witness order (indices into `history`).
+///
+/// # Panics
+///
+/// If the history has more than 64 operations.
+pub fn check(initial: &[u8], history: &[Event]) -> Result<Vec<usize>, String> {
+    assert!(history.len() <= 64, "histories are limited to 64 operations");
+    let all: u64 = if history.len() == 64 { u64::MAX } else { (1u64 << history.len()) - 1 };
+    let mut refuted: HashSet<(u64, Vec<u8>)> = HashSet::new();
+    let mut order = Vec::with_capacity(history.len());
+    if search(history, all, &mut initial.to_vec(), &mut refuted, &mut order) {
+        Ok(order)
+    } else {
+        Err(format!("not linearizable from {initial:?}:\n{}", render(history)))
+    }
+}
+
+fn search(
+    h: &[Event],
+    remaining: u64,
+    model: &mut Vec<u8>,
+    refuted: &mut HashSet<(u64, Vec<u8>)>,
+    order: &mut Vec<usize>,
+) -> bool {
+    if remaining == 0 {
+        return true;
+    }
+    if refuted.contains(&(remaining, model.clone())) {
+        return false;
+    }
+    // The earliest response among remaining operations: an operation invoked
+    // after it must wait for that one.
+    let min_resp =
+        (0..h.len()).filter(|&i| remaining & (1 << i) != 0).map(|i| h[i].resp).min().unwrap_or(u64::MAX);
+    for i in 0..h.len() {
+        if remaining & (1 << i) == 0 || h[i].inv > min_resp {
+            continue;
+        }
+        let saved = model.clone();
+        if apply(model, &h[i].call) {
+            order.push(i);
+            if search(h, remaining & !(1 << i), model, refuted, order) {
+                return true;
+            }
+            order.pop();
+        }
+        *model = saved;
+    }
+    refuted.insert((remaining, model.clone()));
+    false
+}
+
+/// The history, one operation per line, in invocation order.
+pub fn render(history: &[Event]) -> String {
+    let mut h = history.to_vec();
+    h.sort_by_key(|e| e.inv);
+    h.iter().map(|e| format!("  t{} [{:>3},{:>3}] {:?}\n", e.thread, e.inv, e.resp, e.call)).collect()
+}
+
+/// Runs `threads` x `ops_per_thread` random operations (seeded by `seed`)
+/// on `target` (pre-filled with `initial`) with all threads released at once,
+/// and returns the recorded history.
+pub fn record<V: Target>(
+    target: &V,
+    initial_len: usize,
+    threads: usize,
+    ops_per_thread: usize,
+    seed: u64,
+) -> Vec<Event> {
+    let clock = Clock::default();
+    let barrier = std::sync::Barrier::new(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (clock, barrier) = (&clock, &barrier);
+                s.spawn(move || {
+                    let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                        ^ (t as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                    let ops: Vec<Op> = (0..ops_per_thread)
+                        .map(|_| {
+                            rng ^= rng << 13;
+                            rng ^= rng >> 7;
+                            rng ^= rng << 17;
+                            let v = (rng >> 40) as u8 % 3; // few values: repeats on purpose
+                            let i = (rng >> 48) as usize % (initial_len + 3);
+                            match rng % 8 {
+                                0 | 1 | 2 => Op::Push(v),
+                                3 | 4 => Op::Pop,
+                                5 => Op::Get(i),
+                                6 => Op::Set(i, v),
+                                _ => Op::Len,
+                            }
+                        })
+                        .collect();
+                    barrier.wait();
+                    ops.into_iter().map(|op| perform(target, clock, t, op)).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("recording thread panicked")).collect()
+    })
+}
+
+/// Records and checks `histories` random histories on fresh vectors of
+/// backend `R`; panics with the first non-linearizable one.
+pub fn check_many<R: Reclaimer>(histories: usize, threads: usize, ops_per_thread: usize) {
+    for seed in 0..histories as u64 {
+        let initial: Vec<u8> = (0..(seed % 3) as u8).collect();
+        let v: SecVec<u8, R> = initial.iter().copied().collect();
+        let h = record(&v, initial.len(), threads, ops_per_thread, seed);
+        if let Err(e) = check(&initial, &h) {
+            panic!("seed {seed}: {e}");
+        }
+        // The final state must be one the witness order leads to.
+        let order = check(&initial, &h).expect("checked above");
+        let mut model = initial.clone();
+        for i in order {
+            apply(&mut model, &h[i].call);
+        }
+        assert_eq!(v.to_vec(), model, "seed {seed}: final contents differ from the witness order's");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(thread: usize, inv: u64, resp: u64, call: Call) -> Event {
+        Event { thread, inv, resp, call }
+    }
+
+    #[test]
+    fn accepts_an_overlapping_history_in_either_order() {
+        // push(1) and pop() overlap: pop may see 1 or the initial 7.
+        let h = [ev(0, 0, 3, Call::Push(1, 1)), ev(1, 1, 2, Call::Pop(Some(1)))];
+        assert!(check(&[7], &h).is_ok());
+        let h = [ev(0, 0, 3, Call::Push(1, 0)), ev(1, 1, 2, Call::Pop(Some(7)))];
+        assert!(check(&[7], &h).is_ok());
+        // ... but not pop-first with push still reporting index 1.
+        let h = [ev(0, 0, 3, Call::Push(1, 1)), ev(1, 1, 2, Call::Pop(Some(7)))];
+        assert!(check(&[7], &h).is_err());
+    }
+
+    #[test]
+    fn rejects_a_result_that_real_time_forbids() {
+        // Negative control: pop ran entirely after push(1) returned, so it
+        // cannot return the initial element.
+        let h = [ev(0, 0, 1, Call::Push(1, 1)), ev(1, 2, 3, Call::Pop(Some(7)))];
+        assert!(check(&[7], &h).is_err());
+    }
+
+    #[test]
+    fn rejects_a_lost_push_and_a_duplicate_index() {
+        let h = [ev(0, 0, 1, Call::Push(5, 0)), ev(1, 2, 3, Call::Len(0))];
+        assert!(check(&[], &h).is_err(), "a push that vanished");
+        let h = [ev(0, 0, 3, Call::Push(5, 0)), ev(1, 1, 2, Call::Push(6, 0))];
+        assert!(check(&[], &h).is_err(), "two pushes at one index");
+    }
+
+    #[test]
+    fn rejects_a_stale_get_and_a_lost_set() {
+        // set(0, 2) returned before get(0) began: get must see 2.
+        let h = [ev(0, 0, 1, Call::Set(0, 2, Ok(1))), ev(1, 2, 3, Call::Get(0, Some(1)))];
+        assert!(check(&[1], &h).is_err());
+        let h = [ev(0, 0, 1, Call::Set(0, 2, Ok(1))), ev(1, 2, 3, Call::Get(0, Some(2)))];
+        assert!(check(&[1], &h).is_ok());
+    }
+
+    /// A vector whose length and contents are updated in two separate
+    /// critical sections: each step is atomic, the pair is not.
+    struct TornVec {
+        len: std::sync::atomic::AtomicUsize,
+        data: std::sync::Mutex<Vec<u8>>,
+    }
+
+    impl Target for TornVec {
+        fn push(&self, v: u8) -> usize {
+            let i = self.len.fetch_add(1, Ordering::SeqCst);
+            std::thread::yield_now();
+            let mut d = self.data.lock().unwrap();
+            if d.len() <= i {
+                d.resize(i + 1, 0);
+            }
+            d[i] = v;
+            i
+        }
+        fn pop(&self) -> Option<u8> {
+            let i = self.len.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |l| l.checked_sub(1)).ok()? - 1;
+            std::thread::yield_now();
+            self.data.lock().unwrap().get(i).copied()
+        }
+        fn get(&self, i: usize) -> Option<u8> {
+            (i < self.len.load(Ordering::SeqCst))
+                .then(|| self.data.lock().unwrap().get(i).copied().unwrap_or(0))
+        }
+        fn set(&self, i: usize, v: u8) -> Result<u8, usize> {
+            let len = self.len.load(Ordering::SeqCst);
+            if i >= len {
+                return Err(len);
+            }
+            let mut d = self.data.lock().unwrap();
+            Ok(std::mem::replace(&mut d[i], v))
+        }
+        fn len(&self) -> usize {
+            self.len.load(Ordering::SeqCst)
+        }
+    }
+
+    #[test]
+    fn catches_a_torn_vector_in_recorded_histories() {
+        // Negative control for the recording path: some history of a
+        // non-linearizable vector must be rejected.
+        let caught = (0..2000u64).any(|seed| {
+            let v = TornVec { len: 0.into(), data: Default::default() };
+            let h = record(&v, 0, 3, 6, seed);
+            check(&[], &h).is_err()
+        });
+        assert!(caught, "2000 histories of a torn vector all passed: the checker has no teeth");
+    }
+}
