@@ -24,7 +24,10 @@ use std::sync::atomic::Ordering;
 /// stays meaningful).
 struct AtDrop;
 
-struct Retired(Mutex<Vec<(*mut (), unsafe fn(*mut ()))>>);
+/// A retired allocation and the function that frees it.
+type Garbage = (*mut (), unsafe fn(*mut ()));
+
+struct Retired(Mutex<Vec<Garbage>>);
 
 // SAFETY: the raw pointers are owned allocations of `Send` types (retire's
 // bound), only freed by the domain's `Drop`.
