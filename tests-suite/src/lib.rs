@@ -304,10 +304,15 @@ fn op_strategy() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// Random operation sequences give the same results as `Vec` (bounded, so
-/// capacity errors are covered too).
+/// Random operation sequences give the same results as `Vec`: pushes,
+/// pops, gets and sets with indices up to 10 past a bounded length (so
+/// out-of-range indices and capacity exhaustion are covered), clears.
 pub fn model_proptest<R: Reclaimer>(_: bool) {
-    let cases = scaled(256, 64, 4) as u32;
+    // `SECVEC_PROPTEST_CASES` turns this into a fuzzing run (CI uses 20000).
+    let cases = std::env::var("SECVEC_PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| scaled(256, 64, 4) as u32);
     let max_ops = scaled(200, 200, 30);
     let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
     runner
