@@ -6,8 +6,10 @@
 //! shared hot word. They are plain (non-loom) atomics: they take no part in
 //! the algorithm's synchronization.
 //!
-//! With the `accounting` feature off, these per-operation counts compile
-//! away (every snapshot then reads zero descriptors); that is only for
+//! With the `accounting` feature off, or when built with
+//! `RUSTFLAGS="--cfg secvec_no_accounting"` (a knob for the benchmarks,
+//! whose crate always enables the feature), these per-operation counts
+//! compile away and every snapshot reads zero descriptors; that is only for
 //! measuring what counting costs.
 //!
 //! Every descriptor's `Drop` counts one "freed"; the vector counts the
@@ -31,7 +33,7 @@ struct Shard {
     freed: AtomicU64,
 }
 
-#[cfg(feature = "accounting")]
+#[cfg(all(feature = "accounting", not(secvec_no_accounting)))]
 fn shard_index() -> usize {
     use std::sync::atomic::AtomicUsize;
     static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -75,13 +77,13 @@ impl Counters {
 
     #[inline]
     pub(crate) fn count(&self, event: Event) {
-        #[cfg(not(feature = "accounting"))]
+        #[cfg(not(all(feature = "accounting", not(secvec_no_accounting))))]
         let _ = event;
-        #[cfg(feature = "accounting")]
+        #[cfg(all(feature = "accounting", not(secvec_no_accounting)))]
         self.count_shard(event);
     }
 
-    #[cfg(feature = "accounting")]
+    #[cfg(all(feature = "accounting", not(secvec_no_accounting)))]
     #[inline]
     fn count_shard(&self, event: Event) {
         let shard = &self.shards[shard_index()];

@@ -48,7 +48,8 @@
 //!
 //! # Leak reports
 //!
-//! Every vector counts its descriptors, whatever the backend:
+//! With the default `accounting` feature, every vector counts its
+//! descriptors, whatever the backend (without it, snapshots read zero):
 //!
 //! ```
 //! # use secvec::SecVec;

@@ -51,36 +51,43 @@ fn hazard_garbage_stays_bounded_with_a_stalled_reader() {
     assert_eq!(r.leaked_after_drop, 0);
 }
 
-#[test]
-fn epoch_frees_during_the_run_when_all_threads_progress() {
-    let r = run::<reclaim_epoch::Epoch>("epoch", false);
+/// Epoch-style backends, all threads progressing: most garbage is freed
+/// while the vector lives, the rest at drop.
+fn frees_during_the_run<R: secvec_core::Reclaimer>(name: &str) {
+    let r = run::<R>(name, false);
     assert!(r.reclaimed_during_run * 2 >= r.retired, "less than half freed during the run: {r:?}");
     assert_eq!(r.leaked_after_drop, 0);
 }
 
-#[test]
-fn epoch_garbage_grows_with_a_stalled_reader() {
-    let r = run::<reclaim_epoch::Epoch>("epoch", true);
-    // Pinned before any retire: the global epoch can advance at most once,
-    // so nothing retired during the stall is freed until it ends.
+/// Epoch-style backends with a reader stalled from the start: nothing
+/// retired during the stall is freed until it ends, then everything is.
+fn stall_holds_everything<R: secvec_core::Reclaimer>(name: &str) {
+    let r = run::<R>(name, true);
     assert_eq!(r.outstanding_at_end, r.retired, "{r:?}");
     assert_eq!(r.leaked_after_drop, 0, "freed once the reader resumes and the vector drops");
 }
 
 #[test]
-fn seize_frees_during_the_run_when_all_threads_progress() {
-    let r = run::<reclaim_seize::Seize>("seize", false);
-    assert!(r.reclaimed_during_run * 2 >= r.retired, "less than half freed during the run: {r:?}");
-    assert_eq!(r.leaked_after_drop, 0);
+fn epoch_frees_during_the_run_when_all_threads_progress() {
+    frees_during_the_run::<reclaim_epoch::Epoch>("epoch");
+}
+
+/// Pinned before any retire: the global epoch can advance at most once.
+#[test]
+fn epoch_garbage_grows_with_a_stalled_reader() {
+    stall_holds_everything::<reclaim_epoch::Epoch>("epoch");
 }
 
 #[test]
+fn seize_frees_during_the_run_when_all_threads_progress() {
+    frees_during_the_run::<reclaim_seize::Seize>("seize");
+}
+
+/// Every batch retired while the reader is active counts it as a
+/// reference, so none can be freed before it leaves.
+#[test]
 fn seize_garbage_grows_with_a_stalled_reader() {
-    let r = run::<reclaim_seize::Seize>("seize", true);
-    // Every batch retired while the reader is active counts it as a
-    // reference, so none can be freed before it leaves.
-    assert_eq!(r.outstanding_at_end, r.retired, "{r:?}");
-    assert_eq!(r.leaked_after_drop, 0);
+    stall_holds_everything::<reclaim_seize::Seize>("seize");
 }
 
 #[test]
