@@ -1,9 +1,9 @@
 //! Reclamation accounting, kept by the core so every backend is counted the
 //! same way.
 //!
-//! Counters are sharded per thread (each thread adds to the cache line of its
-//! own shard with a `Relaxed` increment), so counting is never a single
-//! shared hot word. They are plain (non-loom) atomics: they take no part in
+//! Counters are sharded per thread: each thread owns a shard (a cache line)
+//! and is its only writer, so counting is a plain relaxed load and store,
+//! never a shared hot word (see `shard_index`). They are plain (non-loom) atomics: they take no part in
 //! the algorithm's synchronization.
 //!
 //! With the `accounting` feature off, or when built with
@@ -23,7 +23,10 @@ use crossbeam_utils::CachePadded;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 
-const SHARDS: usize = 16;
+/// Shards a thread can own exclusively, plus one shared overflow shard.
+const EXCLUSIVE: usize = 32;
+const OVERFLOW: usize = EXCLUSIVE;
+const SHARDS: usize = EXCLUSIVE + 1;
 
 #[derive(Default)]
 struct Shard {
@@ -33,16 +36,50 @@ struct Shard {
     freed: AtomicU64,
 }
 
+/// This thread's shard index, the same in every vector.
+///
+/// A thread takes one of `EXCLUSIVE` indices for its lifetime and gives it
+/// back when it exits (through a mutex, so the next owner sees every count
+/// of the previous one). While it owns an index it is the only writer of
+/// that shard in every vector, so it counts with a plain load and store
+/// instead of a locked read-modify-write: counting costs two `mov`s. Threads
+/// beyond `EXCLUSIVE`, and threads being torn down (a reclaimer can free
+/// descriptors from a thread-local destructor), share the overflow shard
+/// and count with `fetch_add`.
 #[cfg(all(feature = "accounting", not(secvec_no_accounting)))]
 fn shard_index() -> usize {
+    use std::sync::Mutex;
     use std::sync::atomic::AtomicUsize;
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    std::thread_local! {
-        static INDEX: usize = NEXT.fetch_add(1, Relaxed) % SHARDS;
+
+    static NEVER_USED: AtomicUsize = AtomicUsize::new(0);
+    static RELEASED: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+    struct Owned(usize);
+    impl Drop for Owned {
+        fn drop(&mut self) {
+            if self.0 != OVERFLOW {
+                let mut released = RELEASED.lock().unwrap_or_else(|e| e.into_inner());
+                // Reserved in full once: at most EXCLUSIVE indices exist, so
+                // no later thread exit allocates.
+                if released.capacity() == 0 {
+                    released.reserve_exact(EXCLUSIVE);
+                }
+                released.push(self.0);
+            }
+        }
     }
-    // A thread being torn down can still drop descriptors (a reclaimer's
-    // thread-local bag): fall back to shard 0 then.
-    INDEX.try_with(|i| *i).unwrap_or(0)
+
+    std::thread_local! {
+        static INDEX: Owned = Owned({
+            let reused = RELEASED.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            reused.unwrap_or_else(|| {
+                NEVER_USED
+                    .fetch_update(Relaxed, Relaxed, |n| (n < EXCLUSIVE).then_some(n + 1))
+                    .unwrap_or(OVERFLOW)
+            })
+        });
+    }
+    INDEX.try_with(|i| i.0).unwrap_or(OVERFLOW)
 }
 
 /// The shared counter block of one vector.
@@ -66,7 +103,7 @@ pub(crate) enum Event {
 impl Counters {
     pub(crate) fn new(descriptor_bytes: usize) -> Self {
         Counters {
-            shards: Default::default(),
+            shards: core::array::from_fn(|_| CachePadded::default()),
             freed_by_owner: AtomicU64::new(0),
             bucket_bytes: AtomicU64::new(0),
             reclaimed_before_drop: AtomicU64::new(0),
@@ -86,14 +123,20 @@ impl Counters {
     #[cfg(all(feature = "accounting", not(secvec_no_accounting)))]
     #[inline]
     fn count_shard(&self, event: Event) {
-        let shard = &self.shards[shard_index()];
+        let index = shard_index();
+        let shard = &self.shards[index];
         let counter = match event {
             Event::Allocated => &shard.allocated,
             Event::Unpublished => &shard.unpublished,
             Event::Retired => &shard.retired,
             Event::Freed => &shard.freed,
         };
-        counter.fetch_add(1, Relaxed);
+        if index == OVERFLOW {
+            counter.fetch_add(1, Relaxed);
+        } else {
+            // This thread is the only writer of its exclusive shard.
+            counter.store(counter.load(Relaxed) + 1, Relaxed);
+        }
     }
 
     pub(crate) fn count_freed_by_owner(&self) {

@@ -28,7 +28,7 @@ macro_rules! suite {
             clear_restarts_at_zero, reserve_and_with_capacity, bounded_capacity, snapshot_iter_debug,
             collect_extend_default, element_types, model_proptest, concurrent_pushes_are_unique,
             stress_conservation, set_racing_pop, readers_during_writes, accounting_identities,
-            drop_frees_what_it_should, linearizable_histories);
+            drop_frees_what_it_should, linearizable_histories, accounting_with_many_threads);
     };
     (@tests $backend:ty, $reclaims:expr; $($name:ident),*) => {
         $(
@@ -541,6 +541,30 @@ pub fn accounting_identities<R: Reclaimer>(_: bool) {
     assert_eq!(s.freed_unpublished, 0, "single-threaded: no CAS is lost");
     assert_eq!(s.descriptor_bytes as usize, 64, "one descriptor is one cache line");
     assert_identity(&s);
+}
+
+/// Counting stays exact with more threads than exclusive counter shards
+/// (the rest share an overflow shard), and across thread exits that hand
+/// shards over to new threads.
+pub fn accounting_with_many_threads<R: Reclaimer>(_: bool) {
+    let v = SecVec::<u64, R>::new();
+    let (threads, per) = (scaled(40, 40, 3), scaled(20_000, 1_000, 10));
+    for round in 0..2 {
+        thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    for i in 0..per as u64 {
+                        v.push(i);
+                    }
+                });
+            }
+        });
+        let s = v.stats().snapshot();
+        let writes = ((round + 1) * threads * per) as u64;
+        assert_eq!(s.retired, writes, "round {round}: {s:?}");
+        assert_eq!(s.allocated, writes + 1 + s.freed_unpublished, "round {round}: {s:?}");
+        assert_identity(&s);
+    }
 }
 
 /// After drop, a reclaiming backend has freed everything; the leaking one
