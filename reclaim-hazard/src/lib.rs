@@ -1,8 +1,8 @@
 //! A [`Reclaimer`] on hazard pointers ([`haphazard`]), with one hazard-pointer
 //! domain per vector.
 //!
-//! Each operation takes one hazard pointer from its vector's domain and
-//! protects the current descriptor with it; a replaced descriptor is retired
+//! Each operation protects the current descriptor with one hazard pointer
+//! of its vector's domain (each thread caches one per vector and reuses it); a replaced descriptor is retired
 //! into the domain and freed by a later scan once no hazard pointer names it.
 //! Garbage therefore stays bounded (by haphazard's reclamation threshold plus
 //! one per thread) even if a reader stalls, and because the domain belongs to
@@ -28,6 +28,8 @@
 
 use haphazard::{Domain, HazardPointer};
 use secvec_core::{Reclaimer, sync::AtomicPtr};
+use std::cell::Cell;
+use thread_local::ThreadLocal;
 
 /// The hazard-pointer reclaimer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,44 +41,118 @@ pub struct Hazard;
 #[derive(Debug)]
 pub struct Family(());
 
-// SAFETY: 1. `protect` is haphazard's `protect_ptr`, which publishes the
-// pointer in the hazard pointer and returns it only after re-reading `src`
-// and finding it unchanged; haphazard's domain frees no retired pointer that
-// a hazard pointer of the same domain names, until that hazard pointer is
-// dropped or re-pointed. 2. `retire` is `retire_ptr::<T, Box<T>>`, which
-// frees once, by `Box::from_raw`. 3. `Domain`'s `Drop` reclaims every retired
-// object before returning (`reclaim_all_objects`). 4. Hazard pointers are
-// used only by the thread that took them (`Guard` is not sent anywhere).
+/// One vector's hazard-pointer state: its domain, and one cached hazard
+/// pointer per thread.
+///
+/// Taking a hazard pointer from the domain and giving it back costs a CAS
+/// and a store on shared records; each thread instead keeps the one it used
+/// last and reuses it for its next operation on this vector.
+pub struct HazardDomain {
+    // Field order matters: the cached hazard pointers borrow `*domain` and
+    // are dropped (released into it) before it.
+    cache: ThreadLocal<CachedHazard>,
+    domain: Box<Domain<Family>>,
+}
+
+/// A thread's cached hazard pointer (`None` while an operation uses it).
+struct CachedHazard(Cell<Option<HazardPointer<'static, Family>>>);
+
+impl HazardDomain {
+    /// The haphazard domain of this vector.
+    pub fn domain(&self) -> &Domain<Family> {
+        &self.domain
+    }
+
+    /// Reclaims every retired descriptor that no hazard pointer protects.
+    pub fn eager_reclaim(&self) -> usize {
+        self.domain.eager_reclaim()
+    }
+
+    fn take(&self) -> HazardGuard<'_> {
+        let home = self.cache.get_or(|| CachedHazard(Cell::new(None)));
+        // A nested guard on the same thread (the cache is empty) gets a
+        // fresh hazard pointer; it is cached when the outer one is not.
+        let hp = home.0.take().unwrap_or_else(|| {
+            let hp = HazardPointer::new_in_domain(&*self.domain);
+            // SAFETY: extends the borrow of `*self.domain` to 'static so the
+            // hazard pointer can be cached in `self.cache`. The domain is
+            // boxed (its address never changes while `self` lives) and is
+            // dropped after `cache` (field order), so every hazard pointer
+            // in the cache is dropped while the domain is alive; one taken
+            // out lives in a `HazardGuard<'_>` that borrows `self`, so it
+            // cannot outlive the domain either.
+            unsafe { core::mem::transmute::<HazardPointer<'_, Family>, HazardPointer<'static, Family>>(hp) }
+        });
+        HazardGuard { hp: Some(hp), home }
+    }
+}
+
+impl core::fmt::Debug for HazardDomain {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("HazardDomain").finish_non_exhaustive()
+    }
+}
+
+/// One operation's hazard pointer, returned to its thread's cache on drop.
+pub struct HazardGuard<'d> {
+    hp: Option<HazardPointer<'static, Family>>,
+    home: &'d CachedHazard,
+}
+
+impl Drop for HazardGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(mut hp) = self.hp.take() {
+            hp.reset_protection();
+            // If a nested guard refilled the cache meanwhile, ours is
+            // simply dropped (released into the domain).
+            if let Some(other) = self.home.0.replace(Some(hp)) {
+                drop(other);
+            }
+        }
+    }
+}
+
+// SAFETY: 1. `protect` is haphazard's `protect_ptr` on the guard's hazard
+// pointer, which publishes the pointer and returns it only after re-reading
+// `src` and finding it unchanged; haphazard's domain frees no retired pointer
+// that a hazard pointer of the same domain names, until that hazard pointer
+// is re-pointed or reset (which happens only when the guard drops).
+// 2. `retire` is `retire_ptr::<T, Box<T>>`, which frees once, by
+// `Box::from_raw`. 3. Dropping a `HazardDomain` drops the cached hazard
+// pointers, then the `Domain`, whose `Drop` reclaims every retired object
+// before returning (`reclaim_all_objects`). 4. A guard is `!Send` (it holds
+// a `&Cell`), and the cache hands each thread only its own slot.
 unsafe impl Reclaimer for Hazard {
-    type Domain = Domain<Family>;
-    type Guard<'d> = HazardPointer<'d, Family>;
+    type Domain = HazardDomain;
+    type Guard<'d> = HazardGuard<'d>;
 
-    fn new_domain() -> Domain<Family> {
-        Domain::new(&Family(()))
+    fn new_domain() -> HazardDomain {
+        HazardDomain { cache: ThreadLocal::new(), domain: Box::new(Domain::new(&Family(()))) }
     }
 
     #[inline]
-    fn guard(domain: &Domain<Family>) -> HazardPointer<'_, Family> {
-        HazardPointer::new_in_domain(domain)
+    fn guard(domain: &HazardDomain) -> HazardGuard<'_> {
+        domain.take()
     }
 
     #[inline]
-    fn protect<T: Sync>(guard: &mut HazardPointer<'_, Family>, src: &AtomicPtr<T>) -> *mut T {
-        match guard.protect_ptr(src) {
+    fn protect<T: Sync>(guard: &mut HazardGuard<'_>, src: &AtomicPtr<T>) -> *mut T {
+        let hp = guard.hp.as_mut().expect("a live guard holds its hazard pointer");
+        match hp.protect_ptr(src) {
             Some((p, _)) => p.as_ptr(),
             None => core::ptr::null_mut(),
         }
     }
 
     #[inline]
-    unsafe fn retire<T: Send + 'static>(domain: &Domain<Family>, _: &HazardPointer<'_, Family>, ptr: *mut T) {
+    unsafe fn retire<T: Send + 'static>(domain: &HazardDomain, _: &HazardGuard<'_>, ptr: *mut T) {
         // SAFETY: haphazard's `retire_ptr` asks: 1. no hazard pointer will
         // guard `ptr` from now on: our retire safety 2 (unlinked, so no new
         // protect can return it; the ones holding it now are the reason we
         // retire instead of freeing). 2. not retired twice: retire safety 3.
         // 3. valid as `&T` until the domain drops: retire safety 1 (a live
         // Box, freed only by this domain).
-        unsafe { domain.retire_ptr::<T, Box<T>>(ptr) };
+        unsafe { domain.domain.retire_ptr::<T, Box<T>>(ptr) };
     }
 }
 

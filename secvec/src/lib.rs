@@ -85,7 +85,7 @@ pub mod generic {
 /// ```
 #[cfg(feature = "hazard")]
 pub mod hazard {
-    pub use reclaim_hazard::{Family, Hazard};
+    pub use reclaim_hazard::{Family, Hazard, HazardDomain};
     /// A [`SecVec`](secvec_core::SecVec) reclaimed with hazard pointers.
     pub type SecVec<T> = secvec_core::SecVec<T, Hazard>;
 }
