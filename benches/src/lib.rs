@@ -224,13 +224,13 @@ pub fn run<C: Contender>(c: &C, workload: Workload, threads: usize, total_ops: u
     end.saturating_duration_since(start)
 }
 
-/// The cargo target directory this bench binary was built into
-/// (`CARGO_TARGET_DIR`, else three levels above the executable:
-/// `<target>/release/deps/<bench>`).
+/// The cargo target directory this bench binary was built into: three
+/// levels above the executable (`<target>/<profile>/deps/<bench>`).
+///
+/// Derived from the executable rather than `CARGO_TARGET_DIR`, which may be
+/// relative to where cargo was started, while bench binaries run in their
+/// package's directory.
 pub fn target_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        return PathBuf::from(dir);
-    }
     let exe = std::env::current_exe().expect("path of the bench executable");
     exe.ancestors().nth(3).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target"))
 }
