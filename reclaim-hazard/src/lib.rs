@@ -105,9 +105,7 @@ impl Drop for HazardGuard<'_> {
             hp.reset_protection();
             // If a nested guard refilled the cache meanwhile, ours is
             // simply dropped (released into the domain).
-            if let Some(other) = self.home.0.replace(Some(hp)) {
-                drop(other);
-            }
+            drop(self.home.0.replace(Some(hp)));
         }
     }
 }

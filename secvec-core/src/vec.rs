@@ -283,9 +283,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         let mut guard = R::guard(&self.domain);
         let backoff = Backoff::new();
         loop {
-            let cur = R::protect(&mut guard, &self.current);
-            // SAFETY: as in `load_state`.
-            let state = unsafe { (*cur).state };
+            let (cur, state) = self.protect_state(&mut guard);
             self.complete(&state);
             let copy = (0..state.size)
                 // SAFETY: indices below `size` (bucket installed, slot holds
@@ -341,15 +339,23 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         unsafe { self.buckets.slot(i) }
     }
 
-    /// Protects and copies the current state, without helping.
+    /// Protects the current descriptor and copies its state, without
+    /// helping. Also returns the protected pointer, for a later CAS or
+    /// validation.
     #[inline]
-    fn load_state(&self, guard: &mut R::Guard<'_>) -> State {
+    fn protect_state(&self, guard: &mut R::Guard<'_>) -> (*mut Descriptor, State) {
         let cur = R::protect(guard, &self.current);
         // SAFETY: `current` is never null (set non-null at construction and
         // only ever swapped to a freshly allocated descriptor); `cur` is
         // protected by `guard` (Reclaimer safety 1) and published
         // descriptors are never written, so reading it is sound.
-        unsafe { (*cur).state }
+        (cur, unsafe { (*cur).state })
+    }
+
+    /// Protects and copies the current state, without helping.
+    #[inline]
+    fn load_state(&self, guard: &mut R::Guard<'_>) -> State {
+        self.protect_state(guard).1
     }
 
     /// Performs the write announced by a descriptor with state `s`, unless
@@ -397,9 +403,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         // reused (it is unpublished) by later attempts.
         let mut spare: *mut Descriptor = core::ptr::null_mut();
         loop {
-            let cur = R::protect(&mut guard, &self.current);
-            // SAFETY: as in `load_state`.
-            let state = unsafe { (*cur).state };
+            let (cur, state) = self.protect_state(&mut guard);
             self.complete(&state);
             let (size, write, out) = match step(&state) {
                 Step::Done(out) => {

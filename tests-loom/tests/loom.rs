@@ -98,10 +98,7 @@ fn explore(initial: &'static [u8], threads: &'static [&'static [Op]], preemption
             Ok(order) => order,
             Err(e) => panic!("{e}"),
         };
-        let mut expected = initial.to_vec();
-        for i in order {
-            replay(&mut expected, &history[i]);
-        }
+        let expected = lin::replay(initial, &history, &order);
         assert_eq!(
             v.to_vec(),
             expected,
@@ -112,17 +109,6 @@ fn explore(initial: &'static [u8], threads: &'static [&'static [Op]], preemption
     let n = EXECUTIONS.load(Ordering::Relaxed) - before;
     eprintln!("explored {n} executions (preemption bound {preemptions})");
     assert!(n > 1, "loom explored a single execution");
-}
-
-fn replay(model: &mut Vec<u8>, e: &Event) {
-    match e.call {
-        lin::Call::Push(v, _) => model.push(v),
-        lin::Call::Pop(_) => {
-            model.pop();
-        }
-        lin::Call::Set(i, v, Ok(_)) => model[i] = v,
-        _ => {}
-    }
 }
 
 #[test]

@@ -266,17 +266,24 @@ pub fn check_many<R: Reclaimer>(histories: usize, threads: usize, ops_per_thread
         let initial: Vec<u8> = (0..(seed % 3) as u8).collect();
         let v: SecVec<u8, R> = initial.iter().copied().collect();
         let h = record(&v, initial.len(), threads, ops_per_thread, seed);
-        if let Err(e) = check(&initial, &h) {
-            panic!("seed {seed}: {e}");
-        }
+        let order = check(&initial, &h).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         // The final state must be one the witness order leads to.
-        let order = check(&initial, &h).expect("checked above");
-        let mut model = initial.clone();
-        for i in order {
-            apply(&mut model, &h[i].call);
-        }
-        assert_eq!(v.to_vec(), model, "seed {seed}: final contents differ from the witness order's");
+        assert_eq!(
+            v.to_vec(),
+            replay(&initial, &h, &order),
+            "seed {seed}: final contents differ from the witness order's"
+        );
     }
+}
+
+/// The contents a vector holding `initial` has after the operations of
+/// `history` in `order` (a witness returned by [`check`]).
+pub fn replay(initial: &[u8], history: &[Event], order: &[usize]) -> Vec<u8> {
+    let mut model = initial.to_vec();
+    for &i in order {
+        apply(&mut model, &history[i].call);
+    }
+    model
 }
 
 #[cfg(test)]
