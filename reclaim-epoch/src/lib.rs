@@ -28,8 +28,8 @@
 //! ```
 #![warn(missing_docs)]
 
-use crossbeam_epoch::{Collector, Guard, LocalHandle, Shared};
-use secvec_core::{Reclaimer, sync::AtomicPtr};
+use crossbeam_epoch::{Collector, Guard, LocalHandle};
+use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
 use std::sync::atomic::Ordering;
 use thread_local::ThreadLocal;
 
@@ -81,7 +81,7 @@ unsafe impl Send for Handle {}
 // SAFETY: 1. `protect` loads with Acquire inside a pinned guard; crossbeam's
 // collector frees a deferred object only after every thread pinned at the
 // time of the deferral has unpinned, so the pointer outlives the guard.
-// 2. `retire` is `defer_destroy`, which frees once via `Owned` (a `Box`).
+// 2. `retire` defers a closure calling `Retire::reclaim`, which the collector runs once.
 // 3. Dropping the domain drops every `LocalHandle` (flushing its bag) and then
 // the collector, whose last reference frees every deferred object; no
 // destructor runs afterwards. 4. Guards are `!Send` and stay on their thread.
@@ -104,13 +104,22 @@ unsafe impl Reclaimer for Epoch {
     }
 
     #[inline]
-    unsafe fn retire<T: Send + 'static>(_: &EpochDomain, guard: &Guard, ptr: *mut T) {
-        // SAFETY: `defer_destroy` asks that the object be unreachable for
-        // threads that pin from now on (our retire safety 2), that it came
-        // from a Box (safety 1: `Shared::from` a `Box::into_raw` pointer,
-        // freed as `Owned`), and that it is destroyed once (safety 3). The
-        // guard is pinned in this vector's collector (safety 4).
-        unsafe { guard.defer_destroy(Shared::from(ptr.cast_const())) };
+    unsafe fn retire<T: Retire>(_: &EpochDomain, guard: &Guard, ptr: *mut T) {
+        let reclaim = move || {
+            // SAFETY: the collector runs this once, after every thread
+            // pinned at the deferral has unpinned; threads that pin later
+            // cannot reach the object (our retire safety 2: unlinked), so no
+            // guard reaches `ptr` any more, and it runs once (retire safety
+            // 3): `Retire::reclaim` safety 1 and 2.
+            unsafe { T::reclaim(ptr) }
+        };
+        // SAFETY: `defer_unchecked` asks that the closure be safe to run on
+        // any thread after the current epoch's pinned threads are gone: it
+        // only reclaims a `Send` object no guard can reach (above), which
+        // stays valid until then (retire safety 1). The guard is pinned in
+        // this vector's collector (safety 4), which runs every deferred
+        // closure before its drop returns.
+        unsafe { guard.defer_unchecked(reclaim) };
     }
 }
 

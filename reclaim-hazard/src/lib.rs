@@ -26,8 +26,9 @@
 //! ```
 #![warn(missing_docs)]
 
+use core::ptr::NonNull;
 use haphazard::{Domain, HazardPointer};
-use secvec_core::{Reclaimer, sync::AtomicPtr};
+use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
 use std::cell::Cell;
 use thread_local::ThreadLocal;
 
@@ -115,8 +116,8 @@ impl Drop for HazardGuard<'_> {
 // `src` and finding it unchanged; haphazard's domain frees no retired pointer
 // that a hazard pointer of the same domain names, until that hazard pointer
 // is re-pointed or reset (which happens only when the guard drops).
-// 2. `retire` is `retire_ptr::<T, Box<T>>`, which frees once, by
-// `Box::from_raw`. 3. Dropping a `HazardDomain` drops the cached hazard
+// 2. `retire` is `retire_ptr::<T, Reclaimed<T>>`, which frees once, by
+// dropping a `Reclaimed`, i.e. by `Retire::reclaim`. 3. Dropping a `HazardDomain` drops the cached hazard
 // pointers, then the `Domain`, whose `Drop` reclaims every retired object
 // before returning (`reclaim_all_objects`). 4. A guard is `!Send` (it holds
 // a `&Cell`), and the cache hands each thread only its own slot.
@@ -143,14 +144,54 @@ unsafe impl Reclaimer for Hazard {
     }
 
     #[inline]
-    unsafe fn retire<T: Send + 'static>(domain: &HazardDomain, _: &HazardGuard<'_>, ptr: *mut T) {
+    unsafe fn retire<T: Retire>(domain: &HazardDomain, _: &HazardGuard<'_>, ptr: *mut T) {
         // SAFETY: haphazard's `retire_ptr` asks: 1. no hazard pointer will
         // guard `ptr` from now on: our retire safety 2 (unlinked, so no new
         // protect can return it; the ones holding it now are the reason we
         // retire instead of freeing). 2. not retired twice: retire safety 3.
-        // 3. valid as `&T` until the domain drops: retire safety 1 (a live
-        // Box, freed only by this domain).
-        unsafe { domain.domain.retire_ptr::<T, Box<T>>(ptr) };
+        // 3. valid as `&T` until the domain drops: retire safety 1 (live
+        // until reclaimed, which only this domain does). haphazard rebuilds
+        // a `Reclaimed` with `from_raw` once, when no hazard pointer names
+        // `ptr`, and drops it: `Retire::reclaim` safety 1 and 2.
+        unsafe { domain.domain.retire_ptr::<T, Reclaimed<T>>(ptr) };
+    }
+}
+
+/// The "smart pointer" haphazard rebuilds around a retired object and drops
+/// to free it: dropping it calls [`Retire::reclaim`].
+struct Reclaimed<T: Retire>(NonNull<T>);
+
+impl<T: Retire> core::ops::Deref for Reclaimed<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: a `Reclaimed` only exists between haphazard's `from_raw`
+        // and its drop, while the retired object is still valid (retire
+        // safety 1) and no longer mutated (it is unlinked and immutable).
+        unsafe { self.0.as_ref() }
+    }
+}
+
+// SAFETY: `into_raw` and `from_raw` round-trip the pointer unchanged, and
+// `from_raw` is only given pointers that are valid for `T` (haphazard's
+// contract, from our retire safety 1).
+unsafe impl<T: Retire> haphazard::raw::Pointer<T> for Reclaimed<T> {
+    fn into_raw(self) -> *mut T {
+        let p = self.0.as_ptr();
+        core::mem::forget(self);
+        p
+    }
+
+    unsafe fn from_raw(ptr: *mut T) -> Self {
+        Reclaimed(NonNull::new(ptr).expect("haphazard never retires null"))
+    }
+}
+
+impl<T: Retire> Drop for Reclaimed<T> {
+    fn drop(&mut self) {
+        // SAFETY: haphazard drops the `Reclaimed` it rebuilt for a retired
+        // pointer exactly once, when no hazard pointer of the domain names
+        // it (or when the domain is dropped): `Retire::reclaim` safety 1, 2.
+        unsafe { T::reclaim(self.0.as_ptr()) };
     }
 }
 

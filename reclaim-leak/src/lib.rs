@@ -57,7 +57,7 @@
 //! ```
 #![warn(missing_docs)]
 
-use secvec_core::{Reclaimer, sync::AtomicPtr};
+use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
 use std::sync::atomic::Ordering;
 
 /// The never-freeing reclaimer.
@@ -83,7 +83,7 @@ unsafe impl Reclaimer for Leak {
     }
 
     #[inline]
-    unsafe fn retire<T: Send + 'static>(_: &(), _: &(), _: *mut T) {}
+    unsafe fn retire<T: Retire>(_: &(), _: &(), _: *mut T) {}
 }
 
 /// A [`secvec_core::SecVec`] that never frees its descriptors.

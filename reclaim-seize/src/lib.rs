@@ -30,7 +30,7 @@
 //! ```
 #![warn(missing_docs)]
 
-use secvec_core::{Reclaimer, sync::AtomicPtr};
+use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
 use seize::{Collector, Guard, LocalGuard};
 use std::sync::atomic::Ordering;
 
@@ -40,9 +40,9 @@ pub struct Seize;
 
 // SAFETY: 1. `protect` is seize's `Guard::protect`: a pointer loaded through
 // an active guard is not reclaimed while that guard lives, even if another
-// thread retires it. 2. `retire` uses `defer_retire` with
-// `seize::reclaim::boxed`, which frees once by `Box::from_raw`, and only once
-// every guard that was active at the retire has been dropped. 3. `Collector`'s
+// thread retires it. 2. `retire` uses `defer_retire` with a callback that
+// calls `Retire::reclaim`, which seize runs once, and only once every guard
+// that was active at the retire has been dropped. 3. `Collector`'s
 // `Drop` reclaims every retired object (`reclaim_all`) before returning.
 // 4. `LocalGuard` is `!Send` and used only on its thread.
 unsafe impl Reclaimer for Seize {
@@ -64,15 +64,27 @@ unsafe impl Reclaimer for Seize {
     }
 
     #[inline]
-    unsafe fn retire<T: Send + 'static>(_: &Collector, guard: &LocalGuard<'_>, ptr: *mut T) {
+    unsafe fn retire<T: Retire>(_: &Collector, guard: &LocalGuard<'_>, ptr: *mut T) {
         // SAFETY: seize requires that the retired pointer is no longer
         // reachable by threads that enter after this call (our retire safety
-        // 2: unlinked), that it is valid until reclaimed (safety 1: a live
-        // Box) and retired once (safety 3); `boxed` frees it with
-        // `Box::from_raw`, matching its `Box::into_raw` origin. The guard
-        // belongs to this vector's collector (safety 4).
-        unsafe { guard.defer_retire(ptr, seize::reclaim::boxed::<T>) };
+        // 2: unlinked), that it is valid until reclaimed (safety 1) and
+        // retired once (safety 3); it calls `reclaim::<T>` once, when no
+        // guard that could have loaded it is active, which is what
+        // `Retire::reclaim` asks. The guard belongs to this vector's
+        // collector (safety 4).
+        unsafe { guard.defer_retire(ptr, reclaim::<T>) };
     }
+}
+
+/// seize's reclaim callback: hands the object back to its owner.
+///
+/// # Safety
+///
+/// 1. Called by seize, once per retire, when no guard can reach `ptr`
+///    (which is [`Retire::reclaim`]'s safety 1 and 2).
+unsafe fn reclaim<T: Retire>(ptr: *mut T, _: &Collector) {
+    // SAFETY: safety 1.
+    unsafe { T::reclaim(ptr) };
 }
 
 /// A [`secvec_core::SecVec`] whose descriptors are reclaimed with seize.

@@ -2,7 +2,9 @@
 //! swings between.
 
 use crate::buckets::SlotWord;
+use crate::reclaimer::Retire;
 use crate::stats::{Counters, Event};
+use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 
 /// A slot write that a descriptor announces: `CAS(slot[index], old,
@@ -49,10 +51,55 @@ unsafe impl Send for Descriptor {}
 unsafe impl Sync for Descriptor {}
 
 impl Descriptor {
-    /// Allocates a descriptor and counts it.
+    /// Allocates a descriptor (reusing a pooled block if this thread has
+    /// one) and counts it.
     pub(crate) fn alloc(state: State, counters: &Counters) -> *mut Descriptor {
         counters.count(Event::Allocated);
-        Box::into_raw(Box::new(Descriptor { state, counters: NonNull::from(counters) }))
+        let d = Descriptor { state, counters: NonNull::from(counters) };
+        match counters.pool.take() {
+            Some(block) => {
+                counters.count(Event::Recycled);
+                let p = block.as_ptr().cast::<Descriptor>();
+                // SAFETY: a pooled block is the memory of a dropped
+                // `Box<Descriptor>`, owned by the pool alone until `take`
+                // handed it to us: valid for writes, properly aligned.
+                unsafe { p.write(d) };
+                p
+            }
+            None => Box::into_raw(Box::new(d)),
+        }
+    }
+
+    /// Drops a descriptor (counting it freed) and gives its memory to the
+    /// pool, or to the allocator if the pool is full.
+    ///
+    /// # Safety
+    ///
+    /// 1. `ptr` came from [`Descriptor::alloc`] and has not been freed.
+    /// 2. Nobody accesses `*ptr` during or after the call.
+    pub(crate) unsafe fn free(ptr: *mut Descriptor) {
+        // SAFETY: safety 1: `ptr` is a live descriptor.
+        let counters = unsafe { (*ptr).counters };
+        // SAFETY: safety 1 and 2: dropped once, never used again.
+        unsafe { core::ptr::drop_in_place(ptr) };
+        let block = NonNull::new(ptr.cast::<MaybeUninit<Descriptor>>()).expect("non-null");
+        // SAFETY: `counters` outlives every descriptor of its vector (see
+        // `Drop`).
+        if let Err(block) = unsafe { counters.as_ref() }.pool.give(block) {
+            // SAFETY: the block is a `Box<Descriptor>` allocation (same
+            // layout as `MaybeUninit<Descriptor>`) whose value was dropped
+            // above; the pool refused it, so we own it.
+            drop(unsafe { Box::from_raw(block.as_ptr()) });
+        }
+    }
+}
+
+impl Retire for Descriptor {
+    #[inline]
+    unsafe fn reclaim(ptr: *mut Self) {
+        // SAFETY: Retire::reclaim safety 1 and 2 are `free`'s safety 1 and 2:
+        // only descriptors from `alloc` are retired, once.
+        unsafe { Descriptor::free(ptr) }
     }
 }
 

@@ -21,7 +21,7 @@
 //! anything (a real crate would use hazard pointers or epochs):
 //!
 //! ```
-//! use secvec_core::{Reclaimer, SecVec, sync::AtomicPtr};
+//! use secvec_core::{Reclaimer, Retire, SecVec, sync::AtomicPtr};
 //! use std::sync::atomic::Ordering;
 //!
 //! struct Never;
@@ -37,7 +37,7 @@
 //!     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
 //!         src.load(Ordering::Acquire)
 //!     }
-//!     unsafe fn retire<T: Send + 'static>(_: &(), _: &(), _: *mut T) {}
+//!     unsafe fn retire<T: Retire>(_: &(), _: &(), _: *mut T) {}
 //! }
 //!
 //! let v: SecVec<u32, Never> = SecVec::new();
@@ -70,13 +70,15 @@ mod buckets;
 mod descriptor;
 mod element;
 mod error;
+mod pool;
 mod reclaimer;
 mod stats;
 pub mod sync;
+mod thread_slot;
 mod vec;
 
 pub use element::Element;
 pub use error::{CapacityError, IndexOutOfBounds};
-pub use reclaimer::Reclaimer;
+pub use reclaimer::{Reclaimer, Retire};
 pub use stats::{Snapshot, Stats};
 pub use vec::{Iter, SecVec};

@@ -23,9 +23,11 @@ use crate::sync::AtomicPtr;
 ///    not been passed to `protect` again, even if `p` is retired into `d`
 ///    after that moment.
 /// 2. **Freeing.** A pointer passed to [`retire`](Reclaimer::retire) is
-///    either freed exactly once, by dropping the `Box<T>` it came from (so
-///    `T`'s destructor runs), or never freed at all. It is not freed while a
-///    guard protects it as in point 1.
+///    either freed exactly once, by calling [`Retire::reclaim`] on it, or
+///    never freed at all. It is not freed while a guard protects it as in
+///    point 1. (SecVec's descriptors recycle their memory in `reclaim`: a
+///    reclaimer that frees too early lets a reader see a reused
+///    descriptor, the ABA that reclamation exists to prevent.)
 /// 3. **Shutdown.** When `d` is dropped, every pointer retired into it has
 ///    either been freed before the drop returns or will never be freed. No
 ///    destructor of a retired object runs after the domain's drop returns.
@@ -53,14 +55,15 @@ pub unsafe trait Reclaimer: Send + Sync + 'static {
     /// for as long as `guard` lives or until `guard` protects something else.
     fn protect<T: Sync>(guard: &mut Self::Guard<'_>, src: &AtomicPtr<T>) -> *mut T;
 
-    /// Hands over `ptr`, already unlinked, to be freed once no guard can
-    /// reach it.
+    /// Hands over `ptr`, already unlinked, to be freed with
+    /// [`Retire::reclaim`] once no guard can reach it.
     ///
     /// # Safety
     ///
     /// The caller guarantees:
     ///
-    /// 1. `ptr` was produced by `Box::<T>::into_raw` and has not been freed.
+    /// 1. `ptr` is valid for `T::reclaim` (for SecVec's descriptors: it came
+    ///    from the vector's allocator) and has not been freed.
     /// 2. `ptr` is unlinked: it is no longer stored in any `AtomicPtr` that
     ///    guards of `domain` protect, so no `protect` that starts from now on
     ///    can return it.
@@ -68,5 +71,26 @@ pub unsafe trait Reclaimer: Send + Sync + 'static {
     ///    protected it, and nobody accesses it after this call except through
     ///    a guard that protected it before the call.
     /// 4. `guard` belongs to `domain`.
-    unsafe fn retire<T: Send + 'static>(domain: &Self::Domain, guard: &Self::Guard<'_>, ptr: *mut T);
+    unsafe fn retire<T: Retire>(domain: &Self::Domain, guard: &Self::Guard<'_>, ptr: *mut T);
+}
+
+/// An object a [`Reclaimer`] can retire: it knows how to free itself.
+///
+/// Reclaimers call [`reclaim`](Retire::reclaim) instead of dropping a
+/// `Box`, so the owner of the objects decides where their memory goes.
+/// SecVec's descriptors return it to the vector's pool for the next
+/// operation (see the crate's README for what that saves); a reclaimer
+/// never needs to know.
+pub trait Retire: Send + 'static {
+    /// Drops the object at `ptr` and frees (or recycles) its memory.
+    ///
+    /// # Safety
+    ///
+    /// The caller guarantees:
+    ///
+    /// 1. `ptr` was passed to [`Reclaimer::retire`] and has not been
+    ///    reclaimed since: `reclaim` runs at most once per retire.
+    /// 2. No guard can reach `ptr` any more (Reclaimer safety 1 and 2), and
+    ///    nothing accesses `*ptr` during or after the call.
+    unsafe fn reclaim(ptr: *mut Self);
 }

@@ -3,7 +3,7 @@
 //!
 //! Counters are sharded per thread: each thread owns a shard (a cache line)
 //! and is its only writer, so counting is a plain relaxed load and store,
-//! never a shared hot word (see `shard_index`). They are plain (non-loom) atomics: they take no part in
+//! never a shared hot word (see `thread_slot`). They are plain (non-loom) atomics: they take no part in
 //! the algorithm's synchronization.
 //!
 //! With the `accounting` feature off, or when built with
@@ -19,71 +19,29 @@
 //! stays readable after the vector is dropped; that is when "leaked" is
 //! measured.
 
+use crate::pool::Pool;
+use crate::thread_slot::EXCLUSIVE;
 use crossbeam_utils::CachePadded;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 
-/// Shards a thread can own exclusively, plus one shared overflow shard.
-const EXCLUSIVE: usize = 32;
-const OVERFLOW: usize = EXCLUSIVE;
+/// One shard per exclusive thread slot, plus one shared overflow shard.
 const SHARDS: usize = EXCLUSIVE + 1;
 
 #[derive(Default)]
 struct Shard {
     allocated: AtomicU64,
+    recycled: AtomicU64,
     unpublished: AtomicU64,
     retired: AtomicU64,
     freed: AtomicU64,
 }
 
-/// This thread's shard index, the same in every vector.
-///
-/// A thread takes one of `EXCLUSIVE` indices for its lifetime and gives it
-/// back when it exits (through a mutex, so the next owner sees every count
-/// of the previous one). While it owns an index it is the only writer of
-/// that shard in every vector, so it counts with a plain load and store
-/// instead of a locked read-modify-write: counting costs two `mov`s. Threads
-/// beyond `EXCLUSIVE`, and threads being torn down (a reclaimer can free
-/// descriptors from a thread-local destructor), share the overflow shard
-/// and count with `fetch_add`.
-#[cfg(all(feature = "accounting", not(secvec_no_accounting)))]
-fn shard_index() -> usize {
-    use std::sync::Mutex;
-    use std::sync::atomic::AtomicUsize;
-
-    static NEVER_USED: AtomicUsize = AtomicUsize::new(0);
-    static RELEASED: Mutex<Vec<usize>> = Mutex::new(Vec::new());
-
-    struct Owned(usize);
-    impl Drop for Owned {
-        fn drop(&mut self) {
-            if self.0 != OVERFLOW {
-                let mut released = RELEASED.lock().unwrap_or_else(|e| e.into_inner());
-                // Reserved in full once: at most EXCLUSIVE indices exist, so
-                // no later thread exit allocates.
-                if released.capacity() == 0 {
-                    released.reserve_exact(EXCLUSIVE);
-                }
-                released.push(self.0);
-            }
-        }
-    }
-
-    std::thread_local! {
-        static INDEX: Owned = Owned({
-            let reused = RELEASED.lock().unwrap_or_else(|e| e.into_inner()).pop();
-            reused.unwrap_or_else(|| {
-                NEVER_USED
-                    .fetch_update(Relaxed, Relaxed, |n| (n < EXCLUSIVE).then_some(n + 1))
-                    .unwrap_or(OVERFLOW)
-            })
-        });
-    }
-    INDEX.try_with(|i| i.0).unwrap_or(OVERFLOW)
-}
-
-/// The shared counter block of one vector.
+/// The shared block of one vector: its counters, and the pool of
+/// reclaimed descriptor blocks (here because every descriptor already points
+/// at this block, and it outlives the reclamation domain).
 pub(crate) struct Counters {
+    pub(crate) pool: Pool,
     shards: [CachePadded<Shard>; SHARDS],
     freed_by_owner: AtomicU64,
     bucket_bytes: AtomicU64,
@@ -95,6 +53,9 @@ pub(crate) struct Counters {
 #[derive(Clone, Copy)]
 pub(crate) enum Event {
     Allocated,
+    /// An allocation served from the descriptor pool (also counts as
+    /// `Allocated`).
+    Recycled,
     Unpublished,
     Retired,
     Freed,
@@ -103,6 +64,7 @@ pub(crate) enum Event {
 impl Counters {
     pub(crate) fn new(descriptor_bytes: usize) -> Self {
         Counters {
+            pool: Pool::new(),
             shards: core::array::from_fn(|_| CachePadded::default()),
             freed_by_owner: AtomicU64::new(0),
             bucket_bytes: AtomicU64::new(0),
@@ -123,19 +85,21 @@ impl Counters {
     #[cfg(all(feature = "accounting", not(secvec_no_accounting)))]
     #[inline]
     fn count_shard(&self, event: Event) {
-        let index = shard_index();
-        let shard = &self.shards[index];
+        let slot = crate::thread_slot::thread_slot();
+        let shard = &self.shards[slot.unwrap_or(EXCLUSIVE)];
         let counter = match event {
             Event::Allocated => &shard.allocated,
+            Event::Recycled => &shard.recycled,
             Event::Unpublished => &shard.unpublished,
             Event::Retired => &shard.retired,
             Event::Freed => &shard.freed,
         };
-        if index == OVERFLOW {
-            counter.fetch_add(1, Relaxed);
-        } else {
+        match slot {
             // This thread is the only writer of its exclusive shard.
-            counter.store(counter.load(Relaxed) + 1, Relaxed);
+            Some(_) => counter.store(counter.load(Relaxed) + 1, Relaxed),
+            None => {
+                counter.fetch_add(1, Relaxed);
+            }
         }
     }
 
@@ -161,14 +125,15 @@ impl Counters {
     }
 
     fn snapshot(&self) -> Snapshot {
-        let mut s = [0u64; 4];
+        let mut s = [0u64; 5];
         for shard in &self.shards {
             s[0] += shard.allocated.load(Relaxed);
             s[1] += shard.unpublished.load(Relaxed);
             s[2] += shard.retired.load(Relaxed);
             s[3] += shard.freed.load(Relaxed);
+            s[4] += shard.recycled.load(Relaxed);
         }
-        let [allocated, freed_unpublished, retired, freed] = s;
+        let [allocated, freed_unpublished, retired, freed, recycled] = s;
         let freed_by_owner = self.freed_by_owner.load(Relaxed);
         // Relaxed per-shard reads taken while other threads run may be a
         // little out of step with each other: saturate rather than wrap.
@@ -176,6 +141,7 @@ impl Counters {
         let dropped = self.dropped.load(Relaxed);
         Snapshot {
             allocated,
+            recycled,
             freed_unpublished,
             retired,
             reclaimed,
@@ -231,6 +197,11 @@ impl core::fmt::Debug for Stats {
 pub struct Snapshot {
     /// Descriptors allocated (including the initial one).
     pub allocated: u64,
+    /// Of `allocated`, those whose memory came from the vector's pool of
+    /// reclaimed descriptors rather than from the global allocator. The pool
+    /// keeps at most a few hundred freed descriptors per thread and returns
+    /// them to the allocator when the vector is dropped.
+    pub recycled: u64,
     /// Descriptors freed by the vector itself because they were never
     /// published (the operation lost every CAS it tried them in, or found it
     /// had nothing to do).

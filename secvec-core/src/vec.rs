@@ -448,7 +448,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             self.counters.count(Event::Unpublished);
             // SAFETY: `spare` came from `Descriptor::alloc` and was never
             // published (every CAS with it failed): we own it alone.
-            drop(unsafe { Box::from_raw(spare) });
+            unsafe { Descriptor::free(spare) };
         }
     }
 }
@@ -457,15 +457,20 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
     fn drop(&mut self) {
         let cur = self.current.load(Ordering::Relaxed);
         // SAFETY: `&mut self`: no operation is in flight and no guard of
-        // ours is alive, so the current descriptor (a Box from
+        // ours is alive, so the current descriptor (from
         // `Descriptor::alloc`, never retired) is ours alone to free.
-        drop(unsafe { Box::from_raw(cur) });
+        unsafe { Descriptor::free(cur) };
         self.counters.count_freed_by_owner();
         self.counters.mark_drop_started();
         // SAFETY: the domain is dropped exactly once, here, and never used
         // after; it frees (or leaks for good) every retired descriptor before
         // returning (Reclaimer safety 3), while `counters` is still alive.
         unsafe { ManuallyDrop::drop(&mut self.domain) };
+        // SAFETY: pool safety 1: no operation is in flight (`&mut self`) and
+        // the domain is gone, so nothing reclaims into the pool any more;
+        // the memory goes back to the allocator now, not when the last
+        // `Stats` handle drops.
+        unsafe { self.counters.pool.drain() };
         self.counters.mark_dropped();
     }
 }

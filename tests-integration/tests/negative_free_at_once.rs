@@ -4,7 +4,7 @@
 //! design); CI runs it under Miri and under ASan and requires both to
 //! report the use-after-free. A checker that stays quiet here has no teeth.
 
-use secvec_core::{Reclaimer, SecVec, sync::AtomicPtr};
+use secvec_core::{Reclaimer, Retire, SecVec, sync::AtomicPtr};
 use std::sync::atomic::Ordering;
 
 /// Frees on retire, ignoring every guard.
@@ -21,10 +21,10 @@ unsafe impl Reclaimer for FreeAtOnce {
     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
     }
-    unsafe fn retire<T: Send + 'static>(_: &(), _: &(), ptr: *mut T) {
+    unsafe fn retire<T: Retire>(_: &(), _: &(), ptr: *mut T) {
         // SAFETY: not safe at all: readers may still hold `ptr`. This is
         // the defect the sanitizers must catch.
-        drop(unsafe { Box::from_raw(ptr) });
+        unsafe { T::reclaim(ptr) };
     }
 }
 

@@ -14,7 +14,7 @@
 #![cfg(loom)]
 
 use loom::sync::Arc;
-use secvec_core::{Reclaimer, SecVec, sync::AtomicPtr};
+use secvec_core::{Reclaimer, Retire, SecVec, sync::AtomicPtr};
 use secvec_suite::lin::{self, Clock, Event, Op, perform};
 use std::sync::Mutex;
 use std::sync::atomic::Ordering;
@@ -38,21 +38,22 @@ unsafe impl Sync for Retired {}
 impl Drop for Retired {
     fn drop(&mut self) {
         for (p, free) in self.0.get_mut().unwrap().drain(..) {
-            // SAFETY: each entry pairs a `Box::into_raw` pointer with the
-            // function that frees that type, and is freed once, here.
+            // SAFETY: each entry pairs a retired pointer with the function
+            // that reclaims its type, and is reclaimed once, here.
             unsafe { free(p) };
         }
     }
 }
 
-unsafe fn free_box<T>(p: *mut ()) {
-    // SAFETY: `p` came from `Box::<T>::into_raw` (retire safety 1).
-    drop(unsafe { Box::from_raw(p.cast::<T>()) });
+unsafe fn reclaim<T: Retire>(p: *mut ()) {
+    // SAFETY: `p` was retired as a `*mut T` (retire safety 1) and is
+    // reclaimed once, by the domain's `Drop`, when no operation runs.
+    unsafe { T::reclaim(p.cast::<T>()) };
 }
 
 // SAFETY: 1. `protect` returns the loaded value, and nothing is freed before
-// the domain drops. 2. and 3. retired pointers are freed once, by their
-// Box, in the domain's `Drop`, after which none can be reached. 4. no
+// the domain drops. 2. and 3. retired pointers are freed once, by
+// `Retire::reclaim`, in the domain's `Drop`, after which none can be reached. 4. no
 // per-thread state.
 unsafe impl Reclaimer for AtDrop {
     type Domain = Retired;
@@ -64,8 +65,8 @@ unsafe impl Reclaimer for AtDrop {
     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
     }
-    unsafe fn retire<T: Send + 'static>(d: &Retired, _: &(), ptr: *mut T) {
-        d.0.lock().unwrap().push((ptr.cast(), free_box::<T>));
+    unsafe fn retire<T: Retire>(d: &Retired, _: &(), ptr: *mut T) {
+        d.0.lock().unwrap().push((ptr.cast(), reclaim::<T>));
     }
 }
 

@@ -28,7 +28,8 @@ macro_rules! suite {
             clear_restarts_at_zero, reserve_and_with_capacity, bounded_capacity, snapshot_iter_debug,
             collect_extend_default, element_types, model_proptest, concurrent_pushes_are_unique,
             stress_conservation, set_racing_pop, readers_during_writes, accounting_identities,
-            drop_frees_what_it_should, linearizable_histories, accounting_with_many_threads);
+            drop_frees_what_it_should, linearizable_histories, accounting_with_many_threads,
+            reclaimed_descriptors_are_recycled);
     };
     (@tests $backend:ty, $reclaims:expr; $($name:ident),*) => {
         $(
@@ -67,6 +68,8 @@ pub fn assert_identity(s: &Snapshot) {
     let owner = u64::from(s.vector_dropped);
     assert_eq!(s.allocated, s.freed_unpublished + s.retired + s.live + owner, "accounting identity: {s:?}");
     assert_eq!(s.outstanding, s.retired - s.reclaimed, "outstanding = retired - reclaimed: {s:?}");
+    // Only freed descriptors' blocks can be reused.
+    assert!(s.recycled <= s.freed_unpublished + s.reclaimed, "recycled more than was freed: {s:?}");
 }
 
 // ----- sequential behaviour ---------------------------------------------
@@ -605,6 +608,29 @@ pub fn drop_frees_what_it_should<R: Reclaimer>(reclaims_all: bool) {
         assert_eq!(after.reclaimed, 0);
         assert_eq!(after.leaked(), Some(after.retired));
         assert_eq!(after.leaked_bytes(), Some(after.retired * after.descriptor_bytes));
+    }
+}
+
+/// A backend that reclaims during the run hands descriptors back to the
+/// vector's pool, and later operations reuse them instead of allocating.
+/// (With `--cfg secvec_no_pool`, which turns the pool off, nothing may
+/// be recycled instead.)
+pub fn reclaimed_descriptors_are_recycled<R: Reclaimer>(reclaims_all: bool) {
+    let v = SecVec::<u64, R>::new();
+    // haphazard reclaims once 1000 descriptors are retired.
+    for i in 0..scaled(5_000, 5_000, 1_500) as u64 {
+        v.push(i);
+        v.pop();
+    }
+    let s = v.stats().snapshot();
+    assert_identity(&s);
+    if cfg!(secvec_no_pool) {
+        assert_eq!(s.recycled, 0, "the pool is off in this build: {s:?}");
+    } else if reclaims_all {
+        assert!(s.reclaimed > 0, "a reclaiming backend reclaimed nothing in the run: {s:?}");
+        assert!(s.recycled > 0, "reclaimed descriptors were never reused: {s:?}");
+    } else {
+        assert_eq!((s.reclaimed, s.recycled), (0, 0), "{s:?}");
     }
 }
 
