@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Arguments: contender name (as in the report), workload name, threads,
-//! operations. Prints the throughput of the run.
+//! operations. Prints the throughput of the run and, for SecVec, its
+//! accounting.
 
 use secvec_benches::{Contender, Workload, for_each_contender, prepare, run};
 
@@ -25,6 +26,13 @@ fn cell<C: Contender>(name: &str, workload: Workload, threads: usize, ops: usize
         t.as_secs_f64(),
         ops as f64 / t.as_secs_f64() / 1e6
     );
+    if let Some(s) = c.stats() {
+        println!(
+            "  descriptors: allocated {} (recycled {}), lost a CAS and freed {}, retired {}; \
+             push/pop pairs eliminated {}",
+            s.allocated, s.recycled, s.freed_unpublished, s.retired, s.eliminated
+        );
+    }
 }
 
 fn main() {

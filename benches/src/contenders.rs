@@ -52,6 +52,9 @@ impl<R: Backend> Contender for Sv<R> {
     fn set(&self, i: usize, v: u64) {
         let _ = self.0.set(i, v);
     }
+    fn stats(&self) -> Option<secvec_core::Snapshot> {
+        Some(self.0.stats().snapshot())
+    }
 }
 
 /// Implements [`Contender`] for a lock around a `Vec<u64>`; `$read` and

@@ -122,6 +122,10 @@ pub trait Contender: Sync + Sized {
     fn get(&self, i: usize) -> Option<u64>;
     /// Writes index `i` (no-op if out of range).
     fn set(&self, i: usize, v: u64);
+    /// SecVec's accounting, for the profiling example (`None` for others).
+    fn stats(&self) -> Option<secvec_core::Snapshot> {
+        None
+    }
 }
 
 /// A tiny xorshift generator: the same op sequence for every contender.

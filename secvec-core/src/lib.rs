@@ -69,6 +69,7 @@
 mod buckets;
 mod descriptor;
 mod element;
+mod elimination;
 mod error;
 mod pool;
 mod reclaimer;

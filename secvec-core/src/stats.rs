@@ -35,6 +35,7 @@ struct Shard {
     unpublished: AtomicU64,
     retired: AtomicU64,
     freed: AtomicU64,
+    eliminated: AtomicU64,
 }
 
 /// The shared block of one vector: its counters, and the pool of
@@ -59,6 +60,8 @@ pub(crate) enum Event {
     Unpublished,
     Retired,
     Freed,
+    /// A pop took a concurrent push's value through the exchanger.
+    Eliminated,
 }
 
 impl Counters {
@@ -93,6 +96,7 @@ impl Counters {
             Event::Unpublished => &shard.unpublished,
             Event::Retired => &shard.retired,
             Event::Freed => &shard.freed,
+            Event::Eliminated => &shard.eliminated,
         };
         match slot {
             // This thread is the only writer of its exclusive shard.
@@ -125,15 +129,16 @@ impl Counters {
     }
 
     fn snapshot(&self) -> Snapshot {
-        let mut s = [0u64; 5];
+        let mut s = [0u64; 6];
         for shard in &self.shards {
             s[0] += shard.allocated.load(Relaxed);
             s[1] += shard.unpublished.load(Relaxed);
             s[2] += shard.retired.load(Relaxed);
             s[3] += shard.freed.load(Relaxed);
             s[4] += shard.recycled.load(Relaxed);
+            s[5] += shard.eliminated.load(Relaxed);
         }
-        let [allocated, freed_unpublished, retired, freed, recycled] = s;
+        let [allocated, freed_unpublished, retired, freed, recycled, eliminated] = s;
         let freed_by_owner = self.freed_by_owner.load(Relaxed);
         // Relaxed per-shard reads taken while other threads run may be a
         // little out of step with each other: saturate rather than wrap.
@@ -142,6 +147,7 @@ impl Counters {
         Snapshot {
             allocated,
             recycled,
+            eliminated,
             freed_unpublished,
             retired,
             reclaimed,
@@ -202,6 +208,9 @@ pub struct Snapshot {
     /// keeps at most a few hundred freed descriptors per thread and returns
     /// them to the allocator when the vector is dropped.
     pub recycled: u64,
+    /// Push/pop pairs that cancelled out through the exchanger, without
+    /// installing a descriptor (each counts as one push and one pop done).
+    pub eliminated: u64,
     /// Descriptors freed by the vector itself because they were never
     /// published (the operation lost every CAS it tried them in, or found it
     /// had nothing to do).

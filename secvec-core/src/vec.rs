@@ -49,6 +49,10 @@
 //!   vector take effect at the load of `current` that showed it, and change
 //!   nothing. An indexed write is thus an operation on the descriptor like
 //!   the others, ordered with every push and pop (defect 6).
+//! * A `push` that lost a CAS may instead hand its value to a concurrent
+//!   `pop` through the exchanger; the pair takes effect at one instant while
+//!   a descriptor both of them saw was current, push first, and changes
+//!   nothing (the argument is in `elimination.rs`).
 //! * `get(i)` and `len` install nothing. `len` takes effect at its load of
 //!   `current`. `get` loads `D = current` at time `t0`: if `i >= D.size`
 //!   it returns `None` at `t0`; if `D`'s write targets `i` it returns that
@@ -75,6 +79,7 @@
 use crate::buckets::{ADDRESSABLE_LEN, Buckets, Slot, SlotWord};
 use crate::descriptor::{Descriptor, PendingWrite, State};
 use crate::element::{Element, SizeCheck, decode, encode};
+use crate::elimination::Exchanger;
 use crate::error::{CapacityError, IndexOutOfBounds};
 use crate::reclaimer::Reclaimer;
 use crate::stats::{Counters, Event, Stats};
@@ -97,6 +102,7 @@ use std::sync::Arc;
 pub struct SecVec<T: Element, R: Reclaimer> {
     current: CachePadded<AtomicPtr<Descriptor>>,
     buckets: Buckets,
+    exchanger: Exchanger,
     max_len: usize,
     domain: ManuallyDrop<R::Domain>,
     counters: Arc<Counters>,
@@ -135,6 +141,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         SecVec {
             current: CachePadded::new(AtomicPtr::new(first)),
             buckets: Buckets::new(),
+            exchanger: Exchanger::new(),
             max_len: max_len.min(ADDRESSABLE_LEN),
             domain: ManuallyDrop::new(R::new_domain()),
             counters,
@@ -175,37 +182,57 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// value back if the vector is full.
     pub fn try_push(&self, value: T) -> Result<usize, CapacityError<T>> {
         let new = encode(value);
-        self.transact(|s| {
-            if s.size >= self.max_len {
-                return Step::Done(Err(CapacityError { value, max_len: self.max_len }));
-            }
-            let (slot, bytes) = self.buckets.slot_or_alloc(s.size);
-            self.counters.add_bucket_bytes(bytes);
-            Step::Install {
-                size: s.size + 1,
-                write: Some(PendingWrite { index: s.size, old: slot.load(), new }),
-                out: Ok(s.size),
-            }
-        })
+        self.transact(
+            |s| {
+                if s.size >= self.max_len {
+                    return Step::Done(Err(CapacityError { value, max_len: self.max_len }));
+                }
+                let (slot, bytes) = self.buckets.slot_or_alloc(s.size);
+                self.counters.add_bucket_bytes(bytes);
+                Step::Install {
+                    size: s.size + 1,
+                    write: Some(PendingWrite { index: s.size, old: slot.load(), new }),
+                    out: Ok(s.size),
+                }
+            },
+            // After a lost CAS, offer the value to a concurrent pop: if one
+            // takes it, the pair took effect while `s` was current, this
+            // push at index `s.size` (elimination.rs).
+            |s, contended| {
+                (contended && s.size < self.max_len && self.exchanger.offer(new, s.seq)).then_some(Ok(s.size))
+            },
+        )
     }
 
     /// Removes the last element and returns it, or `None` if the vector is
     /// empty.
     pub fn pop(&self) -> Option<T> {
-        self.transact(|s| {
-            if s.size == 0 {
-                return Step::Done(None);
-            }
-            // SAFETY: index `size - 1 < size` was pushed, so its bucket was
-            // installed before a descriptor we loaded with Acquire (slot
-            // safety 1).
-            let word = unsafe { self.slot(s.size - 1) }.load();
-            // SAFETY: I1 and the write completed by `transact`: the slot of
-            // an index below `size` holds a word written by push or set,
-            // i.e. `encode::<T>` of an element (decode safety 1).
-            let value = unsafe { decode::<T>(word.value) };
-            Step::Install { size: s.size - 1, write: None, out: Some(value) }
-        })
+        let eliminate = |s: &State, _| {
+            // A push offered its value while `s` was current: the pair took
+            // effect then, the push first (elimination.rs).
+            let bits = self.exchanger.take(s.seq)?;
+            self.counters.count(Event::Eliminated);
+            // SAFETY: offers carry `encode::<T>` of a pushed element: only
+            // `try_push` of this vector offers (decode safety 1).
+            Some(Some(unsafe { decode::<T>(bits) }))
+        };
+        self.transact(
+            |s| {
+                if s.size == 0 {
+                    return Step::Done(None);
+                }
+                // SAFETY: index `size - 1 < size` was pushed, so its bucket was
+                // installed before a descriptor we loaded with Acquire (slot
+                // safety 1).
+                let word = unsafe { self.slot(s.size - 1) }.load();
+                // SAFETY: I1 and the write completed by `transact`: the slot of
+                // an index below `size` holds a word written by push or set,
+                // i.e. `encode::<T>` of an element (decode safety 1).
+                let value = unsafe { decode::<T>(word.value) };
+                Step::Install { size: s.size - 1, write: None, out: Some(value) }
+            },
+            eliminate,
+        )
     }
 
     /// The element at `index`, or `None` if `index >= len()`.
@@ -233,19 +260,22 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// `index >= len()`; the vector is unchanged.
     pub fn set(&self, index: usize, value: T) -> Result<T, IndexOutOfBounds> {
         let new = encode(value);
-        self.transact(|s| {
-            if index >= s.size {
-                return Step::Done(Err(IndexOutOfBounds { index, len: s.size }));
-            }
-            // SAFETY: `index < size`: the bucket is installed (as in `pop`).
-            let old = unsafe { self.slot(index) }.load();
-            Step::Install {
-                size: s.size,
-                write: Some(PendingWrite { index, old, new }),
-                // SAFETY: slot below `size`, written by push or set (as in `pop`).
-                out: Ok(unsafe { decode::<T>(old.value) }),
-            }
-        })
+        self.transact(
+            |s| {
+                if index >= s.size {
+                    return Step::Done(Err(IndexOutOfBounds { index, len: s.size }));
+                }
+                // SAFETY: `index < size`: the bucket is installed (as in `pop`).
+                let old = unsafe { self.slot(index) }.load();
+                Step::Install {
+                    size: s.size,
+                    write: Some(PendingWrite { index, old, new }),
+                    // SAFETY: slot below `size`, written by push or set (as in `pop`).
+                    out: Ok(unsafe { decode::<T>(old.value) }),
+                }
+            },
+            |_, _| None,
+        )
     }
 
     /// The number of elements.
@@ -260,10 +290,13 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// Removes every element (one linearizable step; slots stay allocated).
     pub fn clear(&self) {
-        self.transact(|s| match s.size {
-            0 => Step::Done(()),
-            _ => Step::Install { size: 0, write: None, out: () },
-        })
+        self.transact(
+            |s| match s.size {
+                0 => Step::Done(()),
+                _ => Step::Install { size: 0, write: None, out: () },
+            },
+            |_, _| None,
+        )
     }
 
     /// Allocates slots so that `len() + additional` elements (at most
@@ -396,7 +429,15 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// Runs one operation: protect, help, decide, install; retry on
     /// contention. `step` sees the state after its write is complete.
-    fn transact<O>(&self, mut step: impl FnMut(&State) -> Step<O>) -> O {
+    ///
+    /// `eliminate` gets the same state first, and whether an earlier attempt
+    /// lost its CAS; if it returns `Some`, the operation completed through
+    /// the exchanger instead (see `elimination.rs`).
+    fn transact<O>(
+        &self,
+        mut step: impl FnMut(&State) -> Step<O>,
+        mut eliminate: impl FnMut(&State, bool) -> Option<O>,
+    ) -> O {
         let mut guard = R::guard(&self.domain);
         let backoff = Backoff::new();
         // Our descriptor, allocated on the first attempt that needs one and
@@ -405,6 +446,11 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         loop {
             let (cur, state) = self.protect_state(&mut guard);
             self.complete(&state);
+            // `spare` is non-null exactly when an attempt lost its CAS.
+            if let Some(out) = eliminate(&state, !spare.is_null()) {
+                self.free_unpublished(spare);
+                return out;
+            }
             let (size, write, out) = match step(&state) {
                 Step::Done(out) => {
                     self.free_unpublished(spare);

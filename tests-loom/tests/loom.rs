@@ -71,12 +71,16 @@ unsafe impl Reclaimer for AtDrop {
 }
 
 /// Explores `threads` (each a list of operations, thread 0 runs on the
-/// model's main thread) from a vector holding `initial`.
-fn explore(initial: &'static [u8], threads: &'static [&'static [Op]], preemptions: usize) {
-    static EXECUTIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// model's main thread) from a vector holding `initial`. Returns how many
+/// of the executions eliminated a push/pop pair.
+fn explore(initial: &'static [u8], threads: &'static [&'static [Op]], preemptions: usize) -> usize {
+    use std::sync::atomic::AtomicUsize;
+    // Statics, not captures: loom's model closure must be `Fn + Sync`.
+    static EXECUTIONS: AtomicUsize = AtomicUsize::new(0);
+    static ELIMINATING: AtomicUsize = AtomicUsize::new(0);
     let mut model = loom::model::Builder::new();
     model.preemption_bound = Some(preemptions);
-    let before = EXECUTIONS.load(Ordering::Relaxed);
+    let before = (EXECUTIONS.load(Ordering::Relaxed), ELIMINATING.load(Ordering::Relaxed));
     model.check(move || {
         EXECUTIONS.fetch_add(1, Ordering::Relaxed);
         let v: Arc<SecVec<u8, AtDrop>> = Arc::new(initial.iter().copied().collect());
@@ -106,41 +110,66 @@ fn explore(initial: &'static [u8], threads: &'static [&'static [Op]], preemption
             "final contents differ from the witness order's\n{}",
             lin::render(&history)
         );
+        if v.stats().snapshot().eliminated > 0 {
+            ELIMINATING.fetch_add(1, Ordering::Relaxed);
+        }
     });
-    let n = EXECUTIONS.load(Ordering::Relaxed) - before;
-    eprintln!("explored {n} executions (preemption bound {preemptions})");
+    let n = EXECUTIONS.load(Ordering::Relaxed) - before.0;
+    let eliminating = ELIMINATING.load(Ordering::Relaxed) - before.1;
+    eprintln!("explored {n} executions (preemption bound {preemptions}), {eliminating} with an elimination");
     assert!(n > 1, "loom explored a single execution");
+    eliminating
 }
 
 #[test]
 fn push_and_pop() {
-    explore(&[1], &[&[Op::Push(2)], &[Op::Pop, Op::Len]], 6);
+    let _ = explore(&[1], &[&[Op::Push(2)], &[Op::Pop, Op::Len]], 6);
 }
 
 #[test]
 fn push_and_push() {
-    explore(&[], &[&[Op::Push(1)], &[Op::Push(2), Op::Get(0)]], 6);
+    let _ = explore(&[], &[&[Op::Push(1)], &[Op::Push(2), Op::Get(0)]], 6);
 }
 
 #[test]
 fn push_and_get() {
-    explore(&[1], &[&[Op::Push(2)], &[Op::Get(1), Op::Len, Op::Get(1)]], 6);
+    let _ = explore(&[1], &[&[Op::Push(2)], &[Op::Get(1), Op::Len, Op::Get(1)]], 6);
 }
 
 #[test]
 fn set_and_pop() {
-    explore(&[1, 2], &[&[Op::Set(1, 9)], &[Op::Pop, Op::Get(1)]], 6);
+    let _ = explore(&[1, 2], &[&[Op::Set(1, 9)], &[Op::Pop, Op::Get(1)]], 6);
 }
 
 #[test]
 fn pop_and_pop_across_a_bucket_boundary() {
     // Nine elements: index 8 is the first slot of bucket 1.
-    explore(&[0, 1, 2, 3, 4, 5, 6, 7, 8], &[&[Op::Pop], &[Op::Pop, Op::Get(7)]], 6);
+    let _ = explore(&[0, 1, 2, 3, 4, 5, 6, 7, 8], &[&[Op::Pop], &[Op::Pop, Op::Get(7)]], 6);
 }
 
 #[test]
 fn three_threads_push_pop_get() {
-    explore(&[7], &[&[Op::Push(1)], &[Op::Pop], &[Op::Get(0)]], 4);
+    let _ = explore(&[7], &[&[Op::Push(1)], &[Op::Pop], &[Op::Get(0)]], 4);
+}
+
+/// A push that loses its CAS to another push offers its value, and the pop
+/// takes it: loom must reach executions where the pair is eliminated, and
+/// every history stays linearizable.
+#[test]
+fn push_loses_cas_and_is_eliminated_by_pop() {
+    let eliminating = explore(&[1], &[&[Op::Push(2)], &[Op::Push(3)], &[Op::Pop]], 4);
+    assert!(eliminating > 0, "no explored execution eliminated a push/pop pair");
+}
+
+/// The pop must only take an offer made against the descriptor it saw:
+/// here thread 1's second push installs a newer descriptor (taking index 2,
+/// which thread 0 offered to push at) between the offer and the take. The
+/// `secvec_defect = "elimination"` build ignores the sequence number, and
+/// this scenario must catch it (two pushes at index 2, one of them popped).
+#[test]
+fn pop_ignores_offers_against_older_descriptors() {
+    let eliminating = explore(&[1], &[&[Op::Push(2)], &[Op::Push(3), Op::Push(4)], &[Op::Pop]], 4);
+    assert!(eliminating > 0, "no explored execution eliminated a push/pop pair");
 }
 
 /// The ABA scenario of the published design: thread 0 loads the descriptor
@@ -150,5 +179,5 @@ fn three_threads_push_pop_get() {
 /// would now write 5 over the 0 that thread 1 then reads.
 #[test]
 fn delayed_helper_after_slot_reuse() {
-    explore(&[], &[&[Op::Pop], &[Op::Push(5), Op::Pop, Op::Push(0), Op::Push(3), Op::Get(0)]], 6);
+    let _ = explore(&[], &[&[Op::Pop], &[Op::Push(5), Op::Pop, Op::Push(0), Op::Push(3), Op::Get(0)]], 6);
 }
