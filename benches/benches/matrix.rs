@@ -88,7 +88,8 @@ fn main() {
         eprintln!("secvec matrix: no benchmark ran (filtered out?), no summary written");
         return;
     }
-    let md = report::markdown(&cells, &THREADS);
+    let checks = report::targets(&cells);
+    let md = report::markdown(&cells, &THREADS) + &report::targets_markdown(&checks);
     println!("\nSecVec throughput matrix ({} cells){md}", cells.len());
     let dir = report_dir();
     let meta = serde_json::json!({ "machine": report::machine(), "ops_per_iter": OPS_PER_ITER });
@@ -99,7 +100,7 @@ fn main() {
     .expect("write matrix.md");
     std::fs::write(
         dir.join("matrix.json"),
-        serde_json::to_string_pretty(&report::json(&cells, meta)).expect("serialize"),
+        serde_json::to_string_pretty(&report::json(&cells, &checks, meta)).expect("serialize"),
     )
     .expect("write matrix.json");
     println!(

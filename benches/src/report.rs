@@ -105,8 +105,9 @@ pub fn markdown(cells: &[Cell], threads: &[usize]) -> String {
     out
 }
 
-/// The matrix as JSON: one object per cell, with the ratio to std-mutex.
-pub fn json(cells: &[Cell], meta: Value) -> Value {
+/// The matrix as JSON: one object per cell, with the ratio to std-mutex,
+/// and the target checks.
+pub fn json(cells: &[Cell], checks: &[Check], meta: Value) -> Value {
     let rows: Vec<Value> = cells
         .iter()
         .map(|c| {
@@ -119,7 +120,11 @@ pub fn json(cells: &[Cell], meta: Value) -> Value {
             })
         })
         .collect();
-    json!({ "meta": meta, "cells": rows })
+    let checks: Vec<Value> = checks
+        .iter()
+        .map(|c| json!({ "target": c.target, "check": c.what, "measured": c.measured, "needed": c.needed, "met": c.met() }))
+        .collect();
+    json!({ "meta": meta, "cells": rows, "targets": checks })
 }
 
 /// A short description of the machine and the run, for report headers.
@@ -135,4 +140,102 @@ pub fn machine() -> Value {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let secs = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     json!({ "cpu": cpu, "cores": cores, "unix_time": secs })
+}
+
+/// The backends that reclaim memory (the performance targets' "real
+/// backends"; the leak backend is a baseline).
+pub const REAL_BACKENDS: [&str; 3] = ["secvec-hazard", "secvec-epoch", "secvec-seize"];
+
+/// One check of a performance target against the matrix of one run.
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// Target id (`P1`...).
+    pub target: &'static str,
+    /// What was compared, e.g. `read-heavy 2 thr, secvec-epoch / std-mutex`.
+    pub what: String,
+    /// The measured ratio.
+    pub measured: f64,
+    /// The ratio the target asks for (at least).
+    pub needed: f64,
+}
+
+impl Check {
+    /// Whether the target is met in this check.
+    pub fn met(&self) -> bool {
+        self.measured >= self.needed
+    }
+}
+
+/// Checks the throughput targets of the performance issue (P1-P5) against
+/// the cells of one run. Checks whose cells did not run are left out.
+pub fn targets(cells: &[Cell]) -> Vec<Check> {
+    let mops = |w: &str, c: &str, t: usize| {
+        cells.iter().find(|x| x.workload == w && x.contender == c && x.threads == t).map(|x| x.mops)
+    };
+    let mut out = Vec::new();
+    let mut check = |target, what: String, measured: Option<f64>, needed| {
+        if let Some(measured) = measured {
+            out.push(Check { target, what, measured, needed });
+        }
+    };
+    let ratio = |w: &str, a: &str, b: &str, t| Some(mops(w, a, t)? / mops(w, b, t)?);
+    for t in [2, 8] {
+        for b in REAL_BACKENDS {
+            for (base, needed) in [("std-mutex", 3.0), ("pl-rwlock", 1.5)] {
+                let what = format!("read-heavy {t} thr, {b} / {base}");
+                check("P1", what, ratio("read-heavy", b, base, t), needed);
+            }
+        }
+    }
+    for b in REAL_BACKENDS.iter().copied().chain(["secvec-leak"]) {
+        let scaling = mops("get", b, 2).zip(mops("get", b, 1)).map(|(two, one)| two / one);
+        check("P2", format!("get, {b} 2 thr / 1 thr"), scaling, 1.8);
+    }
+    let best = |w: &str, t| REAL_BACKENDS.iter().filter_map(|b| mops(w, b, t)).reduce(f64::max);
+    let best_8 = best("push-pop", 8).zip(mops("push-pop", "std-mutex", 8)).map(|(b, m)| b / m);
+    check("P3", "push-pop 8 thr, best backend / std-mutex".into(), best_8, 1.0);
+    for (t, needed) in [(8, 0.5), (2, 0.3)] {
+        for b in REAL_BACKENDS {
+            let what = format!("push-pop {t} thr, {b} / std-mutex");
+            check("P3", what, ratio("push-pop", b, "std-mutex", t), needed);
+        }
+    }
+    for b in REAL_BACKENDS {
+        // "at most 4x the time per op" = at least 1/4 of the throughput.
+        check("P4", format!("push 1 thr, {b} / std-mutex"), ratio("push", b, "std-mutex", 1), 0.25);
+    }
+    for w in ["push-pop", "read-heavy"] {
+        for t in [1, 2, 4, 8] {
+            for b in REAL_BACKENDS {
+                let of_best = mops(w, b, t).zip(best(w, t)).map(|(m, best)| m / best);
+                check("P5", format!("{w} {t} thr, {b} / best backend"), of_best, 0.5);
+            }
+        }
+    }
+    out
+}
+
+/// The checks as Markdown: a summary line per target, then every check.
+pub fn targets_markdown(checks: &[Check]) -> String {
+    let mut out = String::from("\n**Performance targets** (ratios within this run)\n\n");
+    let mut ids: Vec<&str> = checks.iter().map(|c| c.target).collect();
+    ids.dedup();
+    for id in ids {
+        let of: Vec<&Check> = checks.iter().filter(|c| c.target == id).collect();
+        let met = of.iter().filter(|c| c.met()).count();
+        let _ = writeln!(out, "- {id}: {met} of {} checks met", of.len());
+    }
+    out.push_str("\n| target | check | measured | needed | met |\n|---|---|---:|---:|:---:|\n");
+    for c in checks {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.2}x | {:.2}x | {} |",
+            c.target,
+            c.what,
+            c.measured,
+            c.needed,
+            if c.met() { "yes" } else { "no" }
+        );
+    }
+    out
 }

@@ -9,11 +9,17 @@
 //! and per-bucket freeing. The source file `vec.rs` opens with the protocol
 //! and the linearizability argument.
 //!
+//! Two additions make it cheaper than the published design: reclaimers hand
+//! retired descriptors back through [`Retire::reclaim`], which recycles
+//! their memory through a small per-thread pool of the vector, and a `push`
+//! that loses a race may hand its value straight to a concurrent `pop`
+//! (elimination), which linearizes the pair without touching the vector.
+//!
 //! `R` is a [`Reclaimer`]: hazard pointers, epochs, seize, or deliberate
 //! leaking, each in its own small crate (`reclaim-hazard`, `reclaim-epoch`,
 //! `reclaim-seize`, `reclaim-leak`). Most users want the `secvec` facade,
 //! which picks one by Cargo feature. Every vector counts its descriptors
-//! ([`SecVec::stats`]): allocated, retired, reclaimed, leaked.
+//! ([`SecVec::stats`]): allocated, recycled, retired, reclaimed, leaked.
 //!
 //! # Example: plugging in a reclaimer
 //!

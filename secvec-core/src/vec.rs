@@ -472,10 +472,12 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                     // From our local copy: `next` may already be retired.
                     self.complete(&next_state);
                     self.counters.count(Event::Retired);
-                    // SAFETY: 1. `cur` came from `Descriptor::alloc`
-                    // (Box::into_raw) and is not freed: our guard protects
-                    // it. 2. Our CAS unlinked it, and descriptors are never
-                    // re-published, so no later `protect` returns it. 3. Only
+                    // SAFETY: 1. `cur` came from `Descriptor::alloc` and is
+                    // not freed: our guard protects it. 2. Our CAS unlinked
+                    // it; a descriptor is installed once, and its memory can
+                    // be installed again (as a new descriptor, from the
+                    // pool) only after the reclaimer freed it, so no
+                    // `protect` from now on returns it as this one. 3. Only
                     // the thread whose CAS replaced it retires it, once, into
                     // this vector's domain. 4. `guard` is of `self.domain`.
                     unsafe { R::retire(&self.domain, &guard, cur) };
