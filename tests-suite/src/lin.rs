@@ -364,6 +364,10 @@ mod tests {
                 return Err(len);
             }
             let mut d = self.data.lock().unwrap();
+            // A push may have claimed index `i` and not written it yet.
+            if d.len() <= i {
+                d.resize(i + 1, 0);
+            }
             Ok(std::mem::replace(&mut d[i], v))
         }
         fn len(&self) -> usize {
