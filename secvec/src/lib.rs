@@ -65,10 +65,11 @@
 //!
 //! # Bring your own reclaimer
 //!
-//! [`generic::SecVec`] takes any [`Reclaimer`] implementation.
+//! [`generic::SecVec`] takes any [`Reclaimer`] implementation; a reclaimer
+//! frees what it was given by calling [`Retire::reclaim`] on it.
 #![warn(missing_docs)]
 
-pub use secvec_core::{CapacityError, Element, IndexOutOfBounds, Iter, Reclaimer, Snapshot, Stats};
+pub use secvec_core::{CapacityError, Element, IndexOutOfBounds, Iter, Reclaimer, Retire, Snapshot, Stats};
 
 /// The vector generic over its reclaimer, for custom [`Reclaimer`]s.
 pub mod generic {
