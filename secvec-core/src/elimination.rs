@@ -68,7 +68,7 @@ fn word(value: u64, seq: u64, tag: u64) -> u128 {
 #[cfg(not(loom))]
 const PATIENCE: u32 = 16;
 #[cfg(loom)]
-const PATIENCE: u32 = 128;
+const PATIENCE: u32 = 1;
 
 /// The exchange slot of one vector.
 pub(crate) struct Exchanger {
