@@ -86,10 +86,10 @@ impl Descriptor {
         // SAFETY: `counters` outlives every descriptor of its vector (see
         // `Drop`).
         if let Err(block) = unsafe { counters.as_ref() }.pool.give(block) {
-            // SAFETY: the block is a `Box<Descriptor>` allocation (same
-            // layout as `MaybeUninit<Descriptor>`) whose value was dropped
-            // above; the pool refused it, so we own it.
-            drop(unsafe { Box::from_raw(block.as_ptr()) });
+            // SAFETY: dealloc 1: the descriptor was dropped above; 2: the
+            // pool refused the block, so we own it, and nobody uses it
+            // afterwards (our safety 2).
+            unsafe { crate::pool::dealloc(block) };
         }
     }
 }

@@ -106,14 +106,27 @@ impl Pool {
             // SAFETY: safety 1: no one else touches any shard now.
             let blocks = core::mem::take(unsafe { &mut *shard.get() });
             for block in blocks {
-                // SAFETY: every pooled block came from a
-                // `Box<Descriptor>` (same layout as the `MaybeUninit`),
-                // whose descriptor was dropped before it was pooled, and
-                // each is pooled once.
-                drop(unsafe { Box::from_raw(block.as_ptr()) });
+                // SAFETY: only dropped descriptors' blocks are pooled, each
+                // once, and this one leaves the pool here (dealloc 1, 2).
+                unsafe { dealloc(block) };
             }
         }
     }
+}
+
+/// Returns a block to the allocator.
+///
+/// # Safety
+///
+/// 1. `block` is the allocation of a `Box<Descriptor>` (from
+///    `Descriptor::alloc`) whose descriptor has been dropped.
+/// 2. The caller owns it: it is in no pool, and nothing uses it afterwards.
+pub(crate) unsafe fn dealloc(block: Block) {
+    // SAFETY: safety 1: `Box<MaybeUninit<Descriptor>>` has the layout of the
+    // `Box<Descriptor>` it was allocated as, and dropping it frees the memory
+    // without running a destructor on the already dropped value; safety 2:
+    // freed once.
+    drop(unsafe { Box::from_raw(block.as_ptr()) });
 }
 
 impl Drop for Pool {
