@@ -26,6 +26,7 @@ fn cell<C: Contender>(name: &str, workload: Workload, threads: usize, ops: usize
         t.as_secs_f64(),
         ops as f64 / t.as_secs_f64() / 1e6
     );
+    #[cfg(feature = "accounting")]
     if let Some(s) = c.stats() {
         println!(
             "  descriptors: allocated {} (recycled {}), lost a CAS and freed {}, retired {}; \

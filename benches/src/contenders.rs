@@ -52,6 +52,7 @@ impl<R: Backend> Contender for Sv<R> {
     fn set(&self, i: usize, v: u64) {
         let _ = self.0.set(i, v);
     }
+    #[cfg(feature = "accounting")]
     fn stats(&self) -> Option<secvec_core::Snapshot> {
         Some(self.0.stats().snapshot())
     }

@@ -123,6 +123,7 @@ pub trait Contender: Sync + Sized {
     /// Writes index `i` (no-op if out of range).
     fn set(&self, i: usize, v: u64);
     /// SecVec's accounting, for the profiling example (`None` for others).
+    #[cfg(feature = "accounting")]
     fn stats(&self) -> Option<secvec_core::Snapshot> {
         None
     }

@@ -22,89 +22,159 @@
 //!     s.spawn(|| for i in 0..100 { v.push(i); });
 //! });
 //! assert_eq!(v.len(), 200);
+//! # #[cfg(feature = "accounting")] {
 //! let stats = v.stats();
 //! drop(v);
 //! assert_eq!(stats.snapshot().leaked(), Some(0)); // the collector freed everything
+//! # }
 //! ```
-#![warn(missing_docs)]
+//!
+//! # Threads and shutdown
+//!
+//! Registrations live in a [`PerThread`], keyed by the core's thread
+//! registry, so one `LocalHandle` is never used by two live threads (not
+//! even while one of them runs its thread-local destructors). A thread
+//! without a slot (more than 32 threads use the vector at once, or it is
+//! being torn down) registers afresh for the operation and unregisters at
+//! its end. A per-vector collector uses no thread-local storage, so every
+//! operation works from a thread-local destructor.
+//!
+//! A guard borrows the vector, and the collector is never handed out, so
+//! nothing can keep the collector running past the vector: when the vector
+//! is dropped, every deferred descriptor is freed before the drop returns.
+//! A guard leaked with `mem::forget` keeps its registration pinned: then the
+//! collector is never freed and nothing it holds is ever freed either (a
+//! leak, never a use after free).
+//!
+//! A guard cannot outlive its vector (it borrows it):
+//!
+//! ```compile_fail,E0505
+//! let v = reclaim_epoch::SecVec::<u64>::new();
+//! let reader = v.stalled_reader();
+//! drop(v); // error: `v` is borrowed by `reader`
+//! drop(reader);
+//! ```
+//!
+//! ```
+//! let v = reclaim_epoch::SecVec::<u64>::new();
+//! let reader = v.stalled_reader();
+//! drop(reader); // the same in the right order compiles
+//! drop(v);
+//! ```
 
 use crossbeam_epoch::{Collector, Guard, LocalHandle};
+use secvec_core::per_thread::{PerThread, ThreadEntry};
 use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
+use std::marker::PhantomData;
 use std::sync::atomic::Ordering;
-use thread_local::ThreadLocal;
 
 /// The epoch reclaimer.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Epoch;
 
 /// One vector's epoch state: its collector and each thread's registration.
+/// It gives out nothing but guards that borrow it.
 pub struct EpochDomain {
     // Field order matters: the handles are dropped (and their bags flushed
     // to the collector) before the collector itself.
-    handles: ThreadLocal<Handle>,
+    handles: PerThread<Handle>,
     collector: Collector,
-}
-
-impl EpochDomain {
-    /// The collector of this vector.
-    pub fn collector(&self) -> &Collector {
-        &self.collector
-    }
-
-    /// Pins the calling thread in this vector's collector.
-    pub fn pin(&self) -> Guard {
-        self.handles.get_or(|| Handle(self.collector.register())).0.pin()
-    }
 }
 
 impl core::fmt::Debug for EpochDomain {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("EpochDomain").field("collector", &self.collector).finish_non_exhaustive()
+        f.debug_struct("EpochDomain").field("handles", &self.handles).finish_non_exhaustive()
     }
 }
 
-/// A `LocalHandle` stored in the per-thread slot of its registering thread.
+/// A thread's registration with a vector's collector.
 struct Handle(LocalHandle);
 
 // SAFETY: a `LocalHandle` is `!Send` because its `Local` is unsynchronized
-// per-thread state. `ThreadLocal` only ever hands the handle to the thread
-// that holds the thread ID it was created under (`get_or`): the creating
-// thread, or after that thread has exited, a later thread that the crate
-// gave the same ID (its ID allocator synchronizes the hand-over). So one
-// thread at a time uses it while the vector is shared. The one other access is the drop of the whole `ThreadLocal`
-// when the vector is dropped: that needs `&mut` of the vector, so every
-// thread's last use of its handle happens-before it, and no guard of the
-// handle is alive (guards live within one operation), so dropping the
-// handle there (finalizing its `Local`) does not race with anything.
+// per-thread state. It lives in a `PerThread`, which gives it only to the
+// thread that owns its slot, and hands a slot to another thread only after
+// the owner's registration is gone and its last `ThreadEntry` is dropped,
+// through a mutex (happens-before). Every guard pinned from the handle holds
+// such an entry until it has unpinned (field order of `EpochGuard`), so no
+// guard of the handle is alive when it changes threads; a leaked guard
+// leaks its entry, and the slot is never handed on. The other access is the
+// drop of the `PerThread` with the domain, which needs `&mut`: no guard of
+// the domain is alive then (they borrow it), and a leaked guard never
+// touches its `Local` again.
 unsafe impl Send for Handle {}
+
+/// A pinned guard of one vector's collector.
+pub struct EpochGuard<'d> {
+    // Field order matters: unpin first, then release an uncached
+    // registration, then give the thread's entry back.
+    guard: Guard,
+    /// The registration of the uncached path (a thread without a slot).
+    own: Option<LocalHandle>,
+    /// The thread's cached registration.
+    _entry: Option<ThreadEntry<'d, Handle>>,
+    _domain: PhantomData<&'d EpochDomain>,
+}
+
+impl EpochDomain {
+    fn pin(&self) -> EpochGuard<'_> {
+        match self.handles.get_or(|| Handle(self.collector.register())) {
+            Some(entry) => {
+                EpochGuard { guard: entry.0.pin(), own: None, _entry: Some(entry), _domain: PhantomData }
+            }
+            None => {
+                let own = self.collector.register();
+                EpochGuard { guard: own.pin(), own: Some(own), _entry: None, _domain: PhantomData }
+            }
+        }
+    }
+}
+
+impl core::fmt::Debug for EpochGuard<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("EpochGuard").field("cached", &self.own.is_none()).finish_non_exhaustive()
+    }
+}
 
 // SAFETY: 1. `protect` loads with Acquire inside a pinned guard; crossbeam's
 // collector frees a deferred object only after every thread pinned at the
 // time of the deferral has unpinned, so the pointer outlives the guard.
-// 2. `retire` defers a closure calling `Retire::reclaim`, which the collector runs once.
-// 3. Dropping the domain drops every `LocalHandle` (flushing its bag) and then
-// the collector, whose last reference frees every deferred object; no
-// destructor runs afterwards. 4. Guards are `!Send` and stay on their thread.
+// 2. `retire` defers a closure calling `Retire::reclaim`, which the
+// collector runs once. 3. A guard borrows the `EpochDomain`, which hands
+// out nothing else (no `Collector` clone), so only the domain's own handles
+// and collector keep crossbeam's global state alive: dropping the domain
+// drops every `LocalHandle` (flushing its bag) and then the collector,
+// whose last reference frees every deferred object before the drop
+// returns. A leaked guard keeps its `Local`, and with it the collector's
+// state, alive forever: then nothing deferred is ever run. 4. Guards are
+// `!Send`; registrations are per-thread through `PerThread` (see `Handle`);
+// `pin` and `guard` are the same thing here, safe to keep. 5. A per-vector
+// collector uses no thread-local storage; a thread being torn down has no
+// slot and registers afresh.
 unsafe impl Reclaimer for Epoch {
     type Domain = EpochDomain;
-    type Guard<'d> = Guard;
+    type Guard<'d> = EpochGuard<'d>;
 
     fn new_domain() -> EpochDomain {
-        EpochDomain { handles: ThreadLocal::new(), collector: Collector::new() }
+        EpochDomain { handles: PerThread::new(), collector: Collector::new() }
     }
 
     #[inline]
-    fn guard(domain: &EpochDomain) -> Guard {
+    unsafe fn guard(domain: &EpochDomain) -> EpochGuard<'_> {
         domain.pin()
     }
 
     #[inline]
-    fn protect<T: Sync>(_: &mut Guard, src: &AtomicPtr<T>) -> *mut T {
+    fn pin(domain: &EpochDomain) -> EpochGuard<'_> {
+        domain.pin()
+    }
+
+    #[inline]
+    fn protect<T: Sync>(_: &mut EpochGuard<'_>, src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
     }
 
     #[inline]
-    unsafe fn retire<T: Retire>(_: &EpochDomain, guard: &Guard, ptr: *mut T) {
+    unsafe fn retire<T: Retire>(_: &EpochDomain, guard: &EpochGuard<'_>, ptr: *mut T) {
         let reclaim = move || {
             // SAFETY: the collector runs this once, after every thread
             // pinned at the deferral has unpinned; threads that pin later
@@ -118,8 +188,8 @@ unsafe impl Reclaimer for Epoch {
         // only reclaims a `Send` object no guard can reach (above), which
         // stays valid until then (retire safety 1). The guard is pinned in
         // this vector's collector (safety 4), which runs every deferred
-        // closure before its drop returns.
-        unsafe { guard.defer_unchecked(reclaim) };
+        // closure before its drop returns, or never (Reclaimer safety 3).
+        unsafe { guard.guard.defer_unchecked(reclaim) };
     }
 }
 

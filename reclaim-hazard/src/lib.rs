@@ -2,8 +2,9 @@
 //! domain per vector.
 //!
 //! Each operation protects the current descriptor with one hazard pointer
-//! of its vector's domain (each thread caches one per vector and reuses it); a replaced descriptor is retired
-//! into the domain and freed by a later scan once no hazard pointer names it.
+//! of its vector's domain (each thread caches one per vector and reuses
+//! it); a replaced descriptor is retired into the domain and freed by a
+//! later scan once no hazard pointer names it.
 //! Garbage therefore stays bounded (by haphazard's reclamation threshold plus
 //! one per thread) even if a reader stalls, and because the domain belongs to
 //! the vector, dropping the vector frees every descriptor it ever retired.
@@ -20,26 +21,39 @@
 //!     s.spawn(|| for i in 0..100 { v.push(i); });
 //!     s.spawn(|| for _ in 0..100 { let _ = v.pop(); });
 //! });
+//! # #[cfg(feature = "accounting")] {
 //! let stats = v.stats();
 //! drop(v);
 //! assert_eq!(stats.snapshot().leaked(), Some(0)); // the domain freed everything
+//! # }
 //! ```
-#![warn(missing_docs)]
+//!
+//! # Threads and shutdown
+//!
+//! The per-thread cache lives in a [`PerThread`], keyed by the core's thread
+//! registry, so a cached hazard pointer is never used by two live threads
+//! (not even while one of them runs its thread-local destructors). A thread
+//! without a slot (more than 32 threads use the vector at once, or it is
+//! being torn down) takes a fresh hazard pointer for each operation and
+//! gives it back at the end. Nothing here uses thread-local storage, so
+//! every operation works from a thread-local destructor. A guard borrows
+//! the vector; after the vector is dropped no descriptor destructor runs:
+//! the domain frees every retired descriptor in its own drop.
 
 use core::ptr::NonNull;
-use crossbeam_utils::CachePadded;
 use haphazard::{Domain, HazardPointer};
+use secvec_core::per_thread::{PerThread, ThreadEntry};
 use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
 use std::cell::Cell;
-use thread_local::ThreadLocal;
 
 /// The hazard-pointer reclaimer.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Hazard;
 
-/// The haphazard domain family of SecVec domains. Private to this crate, so
-/// no pointer of another family's domain can be mixed in; each vector makes
-/// its own `Domain` of this family.
+/// The haphazard domain family of SecVec domains. Private to this crate
+/// (it cannot be named or built outside), so no pointer of another
+/// family's domain can be mixed in; each vector makes its own `Domain` of
+/// this family.
 #[derive(Debug)]
 pub struct Family(());
 
@@ -52,45 +66,39 @@ pub struct Family(());
 pub struct HazardDomain {
     // Field order matters: the cached hazard pointers borrow `*domain` and
     // are dropped (released into it) before it.
-    cache: ThreadLocal<CachedHazard>,
+    cache: PerThread<Cached>,
     domain: Box<Domain<Family>>,
 }
 
-/// A thread's cached hazard pointer (`None` while an operation uses it).
-///
-/// Every operation writes its thread's entry twice (take, put back), and
-/// `ThreadLocal` stores entries side by side: padded to a cache line each,
-/// or two threads' gets would contend on one line (get-only at 2 threads ran
-/// at 0.5x of one thread before the padding).
-struct CachedHazard(CachePadded<Cell<Option<HazardPointer<'static, Family>>>>);
+/// A thread's cached hazard pointer (`None` while a guard uses it).
+type Cached = Cell<Option<HazardPointer<'static, Family>>>;
 
 impl HazardDomain {
-    /// The haphazard domain of this vector.
-    pub fn domain(&self) -> &Domain<Family> {
-        &self.domain
-    }
-
-    /// Reclaims every retired descriptor that no hazard pointer protects.
-    pub fn eager_reclaim(&self) -> usize {
-        self.domain.eager_reclaim()
+    /// A hazard pointer of this domain, with the borrow of the domain
+    /// extended to `'static` so that it can be cached in `self.cache`.
+    fn new_hazard(&self) -> HazardPointer<'static, Family> {
+        let hp = HazardPointer::new_in_domain(&*self.domain);
+        // SAFETY: the domain is boxed (its address never changes while
+        // `self` lives) and is dropped after `cache` (field order), so every
+        // hazard pointer in the cache is dropped while the domain is alive;
+        // one taken out lives in a `HazardGuard<'_>` that borrows `self`, so
+        // it cannot outlive the domain either (a leaked guard never touches
+        // its hazard pointer again).
+        unsafe { core::mem::transmute::<HazardPointer<'_, Family>, HazardPointer<'static, Family>>(hp) }
     }
 
     fn take(&self) -> HazardGuard<'_> {
-        let home = self.cache.get_or(|| CachedHazard(CachePadded::new(Cell::new(None))));
-        // A nested guard on the same thread (the cache is empty) gets a
-        // fresh hazard pointer; it is cached when the outer one is not.
-        let hp = home.0.take().unwrap_or_else(|| {
-            let hp = HazardPointer::new_in_domain(&*self.domain);
-            // SAFETY: extends the borrow of `*self.domain` to 'static so the
-            // hazard pointer can be cached in `self.cache`. The domain is
-            // boxed (its address never changes while `self` lives) and is
-            // dropped after `cache` (field order), so every hazard pointer
-            // in the cache is dropped while the domain is alive; one taken
-            // out lives in a `HazardGuard<'_>` that borrows `self`, so it
-            // cannot outlive the domain either.
-            unsafe { core::mem::transmute::<HazardPointer<'_, Family>, HazardPointer<'static, Family>>(hp) }
-        });
-        HazardGuard { hp: Some(hp), home }
+        match self.cache.get_or(|| Cell::new(None)) {
+            Some(home) => {
+                // A nested guard on the same thread (the cache is empty) gets
+                // a fresh hazard pointer; it is cached when the outer one is
+                // not.
+                let hp = home.take().unwrap_or_else(|| self.new_hazard());
+                HazardGuard { hp: Some(hp), home: Some(home) }
+            }
+            // No slot: an uncached hazard pointer, released when the guard drops.
+            None => HazardGuard { hp: Some(self.new_hazard()), home: None },
+        }
     }
 }
 
@@ -100,10 +108,12 @@ impl core::fmt::Debug for HazardDomain {
     }
 }
 
-/// One operation's hazard pointer, returned to its thread's cache on drop.
+/// One guard's hazard pointer, returned to its thread's cache on drop.
 pub struct HazardGuard<'d> {
     hp: Option<HazardPointer<'static, Family>>,
-    home: &'d CachedHazard,
+    /// The thread's cache entry (`None` on the uncached path); it keeps the
+    /// thread's slot, so no other thread uses the entry meanwhile.
+    home: Option<ThreadEntry<'d, Cached>>,
 }
 
 impl Drop for HazardGuard<'_> {
@@ -111,8 +121,10 @@ impl Drop for HazardGuard<'_> {
         if let Some(mut hp) = self.hp.take() {
             hp.reset_protection();
             // If a nested guard refilled the cache meanwhile, ours is
-            // simply dropped (released into the domain).
-            drop(self.home.0.replace(Some(hp)));
+            // simply dropped (released into the domain); so is an uncached one.
+            if let Some(home) = &self.home {
+                drop(home.replace(Some(hp)));
+            }
         }
     }
 }
@@ -123,20 +135,30 @@ impl Drop for HazardGuard<'_> {
 // that a hazard pointer of the same domain names, until that hazard pointer
 // is re-pointed or reset (which happens only when the guard drops).
 // 2. `retire` is `retire_ptr::<T, Reclaimed<T>>`, which frees once, by
-// dropping a `Reclaimed`, i.e. by `Retire::reclaim`. 3. Dropping a `HazardDomain` drops the cached hazard
-// pointers, then the `Domain`, whose `Drop` reclaims every retired object
-// before returning (`reclaim_all_objects`). 4. A guard is `!Send` (it holds
-// a `&Cell`), and the cache hands each thread only its own slot.
+// dropping a `Reclaimed`, i.e. by `Retire::reclaim`. 3. A guard borrows the
+// `HazardDomain`; dropping it drops the cached hazard pointers, then the
+// `Domain`, whose `Drop` reclaims every retired object before returning
+// (`reclaim_all_objects`), leaked guards or not; nothing else of the domain
+// is handed out. 4. A guard is `!Send` (its `ThreadEntry` is), and the
+// cache is a `PerThread`, whose entries are never shared by two live
+// threads; `pin` and `guard` are the same thing here, safe to keep.
+// 5. Neither haphazard nor this crate uses thread-local storage; a thread
+// being torn down has no slot and takes the uncached path.
 unsafe impl Reclaimer for Hazard {
     type Domain = HazardDomain;
     type Guard<'d> = HazardGuard<'d>;
 
     fn new_domain() -> HazardDomain {
-        HazardDomain { cache: ThreadLocal::new(), domain: Box::new(Domain::new(&Family(()))) }
+        HazardDomain { cache: PerThread::new(), domain: Box::new(Domain::new(&Family(()))) }
     }
 
     #[inline]
-    fn guard(domain: &HazardDomain) -> HazardGuard<'_> {
+    unsafe fn guard(domain: &HazardDomain) -> HazardGuard<'_> {
+        domain.take()
+    }
+
+    #[inline]
+    fn pin(domain: &HazardDomain) -> HazardGuard<'_> {
         domain.take()
     }
 

@@ -24,47 +24,147 @@
 //!     s.spawn(|| for _ in 0..100 { let _ = v.get(0); });
 //! });
 //! assert_eq!(v.len(), 100);
+//! # #[cfg(feature = "accounting")] {
 //! let stats = v.stats();
 //! drop(v);
 //! assert_eq!(stats.snapshot().leaked(), Some(0)); // the collector freed everything
+//! # }
 //! ```
-#![warn(missing_docs)]
+//!
+//! # Threads and shutdown
+//!
+//! seize keeps its own per-thread ids, released by a thread-local
+//! destructor while the thread's other destructors may still run, and
+//! handed to the next new thread (the `thread_local` crate's scheme,
+//! Amanieu/thread_local-rs#75): a `LocalGuard` kept past that point would
+//! share its reservation with another live thread, and entering one after
+//! it aborts the process. This backend therefore uses:
+//!
+//! * a `LocalGuard` for an operation on a thread whose seize state is known
+//!   to be alive: a thread-local sentinel of ours, registered right after
+//!   the thread's first seize guard (so destroyed before seize's own state:
+//!   thread-local destructors run in reverse order of registration on
+//!   Linux), is still there;
+//! * an `OwnedGuard` (its own id for its own lifetime, no thread-local
+//!   state) for guards that may be kept ([`Reclaimer::pin`]: stalled
+//!   readers) and for operations from a thread-local destructor after the
+//!   sentinel is gone.
+//!
+//! The one exception: a thread that used seize directly, whose seize state
+//! is already destroyed, and that touches a SecVec for the first time from
+//! a later thread-local destructor, panics inside seize ("cannot access a
+//! Thread Local Storage value during or after destruction"), which the
+//! runtime turns into an abort. Dropping the vector drops its collector,
+//! which frees every retired descriptor before the drop returns; a guard
+//! borrows the vector, and the collector is never handed out.
 
 use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
-use seize::{Collector, Guard, LocalGuard};
+use seize::{Collector, Guard, LocalGuard, OwnedGuard};
+use std::cell::Cell;
 use std::sync::atomic::Ordering;
 
 /// The seize reclaimer.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Seize;
 
+/// A guard of one vector's collector: seize's `LocalGuard` or `OwnedGuard`
+/// (see the crate documentation for which and why).
+pub struct SeizeGuard<'d>(Kind<'d>);
+
+enum Kind<'d> {
+    Local(LocalGuard<'d>),
+    Owned(OwnedGuard<'d>),
+}
+
+impl core::fmt::Debug for SeizeGuard<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let kind = match self.0 {
+            Kind::Local(_) => "local",
+            Kind::Owned(_) => "owned",
+        };
+        f.debug_tuple("SeizeGuard").field(&kind).finish()
+    }
+}
+
+/// `STATE` values.
+const FRESH: u8 = 0;
+const PRIMED: u8 = 1;
+const TORN_DOWN: u8 = 2;
+
+/// Destroyed before seize's own thread state (see the crate docs); sets
+/// `STATE` to `TORN_DOWN` when it goes.
+struct Sentinel;
+
+impl Drop for Sentinel {
+    fn drop(&mut self) {
+        let _ = STATE.try_with(|s| s.set(TORN_DOWN));
+    }
+}
+
+std::thread_local! {
+    /// No destructor, so always readable, even during teardown.
+    static STATE: Cell<u8> = const { Cell::new(FRESH) };
+    static SENTINEL: Sentinel = const { Sentinel };
+}
+
+/// A guard for one operation on this thread.
+fn operation_guard(collector: &Collector) -> SeizeGuard<'_> {
+    match STATE.with(Cell::get) {
+        PRIMED => SeizeGuard(Kind::Local(collector.enter())),
+        FRESH => {
+            // Entering registers seize's thread-local destructor if it was
+            // not yet; the sentinel registers after it, so it goes first.
+            let guard = collector.enter();
+            let state = if SENTINEL.try_with(|_| ()).is_ok() { PRIMED } else { TORN_DOWN };
+            STATE.with(|s| s.set(state));
+            SeizeGuard(Kind::Local(guard))
+        }
+        _ => SeizeGuard(Kind::Owned(collector.enter_owned())),
+    }
+}
+
 // SAFETY: 1. `protect` is seize's `Guard::protect`: a pointer loaded through
-// an active guard is not reclaimed while that guard lives, even if another
-// thread retires it. 2. `retire` uses `defer_retire` with a callback that
-// calls `Retire::reclaim`, which seize runs once, and only once every guard
-// that was active at the retire has been dropped. 3. `Collector`'s
-// `Drop` reclaims every retired object (`reclaim_all`) before returning.
-// 4. `LocalGuard` is `!Send` and used only on its thread.
+// an active guard (local or owned) is not reclaimed while that guard lives,
+// even if another thread retires it. 2. `retire` uses `defer_retire` with a
+// callback that calls `Retire::reclaim`, which seize runs once, and only
+// once every guard that was active at the retire has been dropped.
+// 3. A guard borrows the `Collector`, which nothing else of ours hands out;
+// its `Drop` reclaims every retired object (`reclaim_all`) before
+// returning, whatever happened to the guards. 4. Guards are `!Send` (a
+// `LocalGuard` is) or own their thread id (`OwnedGuard`); a `LocalGuard` is
+// only made for one operation while seize's thread state is alive (the
+// sentinel), so it never outlives that state; `pin`, whose guard may be
+// kept, always makes an `OwnedGuard`. 5. After the sentinel is gone,
+// operations use `OwnedGuard`s, which need no thread-local state; the one
+// exception (a thread whose seize state died before its first SecVec
+// operation) is documented above and panics inside seize.
 unsafe impl Reclaimer for Seize {
     type Domain = Collector;
-    type Guard<'d> = LocalGuard<'d>;
+    type Guard<'d> = SeizeGuard<'d>;
 
     fn new_domain() -> Collector {
         Collector::new()
     }
 
     #[inline]
-    fn guard(domain: &Collector) -> LocalGuard<'_> {
-        domain.enter()
+    unsafe fn guard(domain: &Collector) -> SeizeGuard<'_> {
+        operation_guard(domain)
+    }
+
+    fn pin(domain: &Collector) -> SeizeGuard<'_> {
+        SeizeGuard(Kind::Owned(domain.enter_owned()))
     }
 
     #[inline]
-    fn protect<T: Sync>(guard: &mut LocalGuard<'_>, src: &AtomicPtr<T>) -> *mut T {
-        guard.protect(src, Ordering::Acquire)
+    fn protect<T: Sync>(guard: &mut SeizeGuard<'_>, src: &AtomicPtr<T>) -> *mut T {
+        match &guard.0 {
+            Kind::Local(g) => g.protect(src, Ordering::Acquire),
+            Kind::Owned(g) => g.protect(src, Ordering::Acquire),
+        }
     }
 
     #[inline]
-    unsafe fn retire<T: Retire>(_: &Collector, guard: &LocalGuard<'_>, ptr: *mut T) {
+    unsafe fn retire<T: Retire>(_: &Collector, guard: &SeizeGuard<'_>, ptr: *mut T) {
         // SAFETY: seize requires that the retired pointer is no longer
         // reachable by threads that enter after this call (our retire safety
         // 2: unlinked), that it is valid until reclaimed (safety 1) and
@@ -72,7 +172,12 @@ unsafe impl Reclaimer for Seize {
         // guard that could have loaded it is active, which is what
         // `Retire::reclaim` asks. The guard belongs to this vector's
         // collector (safety 4).
-        unsafe { guard.defer_retire(ptr, reclaim::<T>) };
+        unsafe {
+            match &guard.0 {
+                Kind::Local(g) => g.defer_retire(ptr, reclaim::<T>),
+                Kind::Owned(g) => g.defer_retire(ptr, reclaim::<T>),
+            }
+        }
     }
 }
 

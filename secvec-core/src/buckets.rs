@@ -12,6 +12,7 @@
 
 use crate::sync::{AtomicPtr, AtomicU128, Ordering};
 use core::ptr;
+use std::collections::TryReserveError;
 
 /// Slots in bucket 0. Must be a power of two.
 pub(crate) const FIRST_BUCKET_SIZE: usize = 8;
@@ -105,45 +106,74 @@ impl Buckets {
     /// or another thread won the race).
     pub(crate) fn slot_or_alloc(&self, i: usize) -> (&Slot, usize) {
         let (b, off) = locate(i);
-        let (head, bytes) = self.bucket_or_alloc(b);
+        let (head, bytes) = match self.bucket_or_alloc(b) {
+            Ok(got) => got,
+            Err(e) => panic!("SecVec: cannot allocate the bucket of index {i}: {e}"),
+        };
         // SAFETY: `head` is a live bucket of `bucket_len(b)` slots, freed
         // only in `Drop`; `off < bucket_len(b)`.
         (unsafe { &*head.add(off) }, bytes)
     }
 
     /// Allocates every bucket needed for indices `0..len`. Returns the bytes
-    /// this call allocated and kept.
-    pub(crate) fn ensure(&self, len: usize) -> usize {
+    /// this call allocated and kept, and how far it got before an
+    /// allocation failed (a bucket too large to exist, or refused by the
+    /// allocator), if one did.
+    pub(crate) fn ensure(&self, len: usize) -> (usize, Result<(), TryReserveError>) {
         if len == 0 {
-            return 0;
+            return (0, Ok(()));
         }
         let (last, _) = locate(len - 1);
-        (0..=last).map(|b| self.bucket_or_alloc(b).1).sum()
-    }
-
-    fn bucket_or_alloc(&self, b: usize) -> (*mut Slot, usize) {
-        let head = self.heads[b].load(Ordering::Acquire);
-        if !head.is_null() {
-            return (head, 0);
+        // All buckets up to `last` together: more bytes than an allocation
+        // can have (`isize::MAX`) is `Vec`'s "capacity overflow", reported
+        // before anything is allocated.
+        let slots = ((FIRST_BUCKET_SIZE as u128) << (last + 1)) - FIRST_BUCKET_SIZE as u128;
+        if slots * core::mem::size_of::<Slot>() as u128 > isize::MAX as u128 {
+            let overflow = Vec::<Slot>::new().try_reserve_exact(usize::MAX).expect_err("always too large");
+            return (0, Err(overflow));
         }
-        let fresh: Box<[Slot]> = (0..bucket_len(b)).map(|_| Slot(AtomicU128::new(0))).collect();
-        let bytes = core::mem::size_of_val(&*fresh);
-        let fresh = Box::into_raw(fresh).cast::<Slot>();
-        match self.heads[b].compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
-            Ok(_) => (fresh, bytes),
-            Err(winner) => {
-                // SAFETY: `fresh` came from `Box::<[Slot]>::into_raw` with
-                // `bucket_len(b)` elements and was never shared (the CAS failed).
-                drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(fresh, bucket_len(b))) });
-                (winner, 0)
+        let mut kept = 0;
+        for b in 0..=last {
+            match self.bucket_or_alloc(b) {
+                Ok((_, bytes)) => kept += bytes,
+                Err(e) => return (kept, Err(e)),
             }
         }
+        (kept, Ok(()))
+    }
+
+    fn bucket_or_alloc(&self, b: usize) -> Result<(*mut Slot, usize), TryReserveError> {
+        let head = self.heads[b].load(Ordering::Acquire);
+        if !head.is_null() {
+            return Ok((head, 0));
+        }
+        // Fallible, like `Vec::try_reserve`: the last buckets are larger
+        // than any address space, and a refused allocation is an error to
+        // report, not a reason to abort the process.
+        let mut fresh: Vec<Slot> = Vec::new();
+        fresh.try_reserve_exact(bucket_len(b))?;
+        fresh.extend((0..bucket_len(b)).map(|_| Slot(AtomicU128::new(0))));
+        let fresh: Box<[Slot]> = fresh.into_boxed_slice();
+        let bytes = core::mem::size_of_val(&*fresh);
+        let fresh = Box::into_raw(fresh).cast::<Slot>();
+        Ok(
+            match self.heads[b].compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire)
+            {
+                Ok(_) => (fresh, bytes),
+                Err(winner) => {
+                    // SAFETY: `fresh` came from `Box::<[Slot]>::into_raw` with
+                    // `bucket_len(b)` elements and was never shared (the CAS failed).
+                    drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(fresh, bucket_len(b))) });
+                    (winner, 0)
+                }
+            },
+        )
     }
 }
 
 impl Drop for Buckets {
     fn drop(&mut self) {
-        // Defect 5 of the published design: free every installed bucket with
+        // Defect 5 (`vec.rs`): free every installed bucket with
         // the length of *its own* index, wherever the gaps are.
         for (b, head) in self.heads.iter_mut().enumerate() {
             let p = head.load(Ordering::Relaxed);

@@ -2,16 +2,15 @@
 //! swings between.
 
 use crate::buckets::SlotWord;
+use crate::home::Home;
 use crate::reclaimer::Retire;
-use crate::stats::{Counters, Event};
-use core::mem::MaybeUninit;
+use crate::stats::Event;
 use core::ptr::NonNull;
 
 /// A slot write that a descriptor announces: `CAS(slot[index], old,
 /// (new, version = seq of the descriptor))`.
 ///
-/// It lives *inside* the descriptor (defect 3 of the published design kept
-/// it in a second allocation behind a second pointer).
+/// It lives *inside* the descriptor (defect 3 in `vec.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct PendingWrite {
     pub(crate) index: usize,
@@ -37,15 +36,15 @@ pub(crate) struct State {
 
 pub(crate) struct Descriptor {
     pub(crate) state: State,
-    /// The owning vector's counters, kept alive by the vector's `Arc` until
-    /// after its reclamation domain is dropped (`Reclaimer` safety point 3).
-    counters: NonNull<Counters>,
+    /// The owning vector's home block, which the vector drops only after
+    /// its reclamation domain (`Reclaimer` safety point 3).
+    home: NonNull<Home<Descriptor>>,
 }
 
-// SAFETY: the only non-auto-Send/Sync field is `counters`, a pointer to a
-// `Counters`, which is `Sync` (atomics only) and is only ever accessed through
-// a shared reference; it stays valid wherever the descriptor is dropped
-// (`Reclaimer` safety point 3).
+// SAFETY: the only non-auto-Send/Sync field is `home`, a pointer to a
+// `Home`, which is `Sync` (its pool is per-thread-slot, its counters are
+// atomics) and is only ever accessed through a shared reference; it stays
+// valid wherever the descriptor is dropped (`Reclaimer` safety point 3).
 unsafe impl Send for Descriptor {}
 // SAFETY: as above; `state` is plain immutable data.
 unsafe impl Sync for Descriptor {}
@@ -53,12 +52,11 @@ unsafe impl Sync for Descriptor {}
 impl Descriptor {
     /// Allocates a descriptor (reusing a pooled block if this thread has
     /// one) and counts it.
-    pub(crate) fn alloc(state: State, counters: &Counters) -> *mut Descriptor {
-        counters.count(Event::Allocated);
-        let d = Descriptor { state, counters: NonNull::from(counters) };
-        match counters.pool.take() {
+    pub(crate) fn alloc(state: State, home: &Home<Descriptor>) -> *mut Descriptor {
+        home.count(Event::Allocated);
+        let d = Descriptor { state, home: NonNull::from(home) };
+        match home.take_block() {
             Some(block) => {
-                counters.count(Event::Recycled);
                 let p = block.as_ptr().cast::<Descriptor>();
                 // SAFETY: a pooled block is the memory of a dropped
                 // `Box<Descriptor>`, owned by the pool alone until `take`
@@ -79,16 +77,17 @@ impl Descriptor {
     /// 2. Nobody accesses `*ptr` during or after the call.
     pub(crate) unsafe fn free(ptr: *mut Descriptor) {
         // SAFETY: safety 1: `ptr` is a live descriptor.
-        let counters = unsafe { (*ptr).counters };
+        let home = unsafe { (*ptr).home };
         // SAFETY: safety 1 and 2: dropped once, never used again.
         unsafe { core::ptr::drop_in_place(ptr) };
-        let block = NonNull::new(ptr.cast::<MaybeUninit<Descriptor>>()).expect("non-null");
-        // SAFETY: `counters` outlives every descriptor of its vector (see
-        // `Drop`).
-        if let Err(block) = unsafe { counters.as_ref() }.pool.give(block) {
-            // SAFETY: dealloc 1: the descriptor was dropped above; 2: the
-            // pool refused the block, so we own it, and nobody uses it
-            // afterwards (our safety 2).
+        let block = NonNull::new(ptr.cast()).expect("non-null");
+        // SAFETY: `home` outlives every descriptor of its vector (see
+        // `Drop`). give 1: the descriptor was dropped above, it came from a
+        // `Box` (`alloc`: either `Box::new` or a pooled `Box` block) and
+        // nobody uses it afterwards (our safety 2).
+        if let Err(block) = unsafe { home.as_ref().give_block(block) } {
+            // SAFETY: dealloc 1: as above; 2: the pool refused the block, so
+            // we own it.
             unsafe { crate::pool::dealloc(block) };
         }
     }
@@ -105,10 +104,11 @@ impl Retire for Descriptor {
 
 impl Drop for Descriptor {
     fn drop(&mut self) {
-        // SAFETY: `counters` outlives every descriptor of its vector: the
-        // vector holds the `Arc<Counters>` until after it has freed its own
+        // SAFETY: `home` outlives every descriptor of its vector: the
+        // vector drops its home block only after it has freed its own
         // descriptors and dropped its domain, and the domain frees retired
-        // descriptors no later than its own drop (`Reclaimer` safety 3).
-        unsafe { self.counters.as_ref() }.count(Event::Freed);
+        // descriptors no later than its own drop, or never (`Reclaimer`
+        // safety 3).
+        unsafe { self.home.as_ref() }.count(Event::Freed);
     }
 }

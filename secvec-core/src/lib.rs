@@ -18,8 +18,9 @@
 //! `R` is a [`Reclaimer`]: hazard pointers, epochs, seize, or deliberate
 //! leaking, each in its own small crate (`reclaim-hazard`, `reclaim-epoch`,
 //! `reclaim-seize`, `reclaim-leak`). Most users want the `secvec` facade,
-//! which picks one by Cargo feature. Every vector counts its descriptors
-//! ([`SecVec::stats`]): allocated, recycled, retired, reclaimed, leaked.
+//! which picks one by Cargo feature. With the `accounting` feature (on by
+//! default) every vector counts its descriptors (`SecVec::stats`):
+//! allocated, recycled, retired, reclaimed, leaked.
 //!
 //! # Example: plugging in a reclaimer
 //!
@@ -33,13 +34,14 @@
 //! struct Never;
 //!
 //! // SAFETY: 1. `protect` returns the value of `src` it loaded, and nothing
-//! // is ever freed; 2. and 3. retired pointers are never freed; 4. there is
-//! // no per-thread state.
+//! // is ever freed; 2. and 3. retired pointers are never freed; 4. and 5.
+//! // there is no per-thread state, so nothing to share or tear down.
 //! unsafe impl Reclaimer for Never {
 //!     type Domain = ();
 //!     type Guard<'d> = ();
 //!     fn new_domain() {}
-//!     fn guard(_: &()) {}
+//!     unsafe fn guard(_: &()) {}
+//!     fn pin(_: &()) {}
 //!     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
 //!         src.load(Ordering::Acquire)
 //!     }
@@ -65,20 +67,25 @@
 //! assert_eq!(v.set(400, 1).unwrap_err().to_string(),
 //!            "index 400 is out of bounds for a SecVec of length 400");
 //!
+//! # #[cfg(feature = "accounting")] {
 //! let stats = v.stats();
 //! drop(v);
 //! // 400 pushes and 1 set, each retired one descriptor, and `Never` freed none:
 //! assert_eq!(stats.snapshot().leaked(), Some(401));
+//! # }
 //! ```
-#![warn(missing_docs)]
 
 mod buckets;
 mod descriptor;
 mod element;
 mod elimination;
 mod error;
+mod home;
+pub mod per_thread;
 mod pool;
 mod reclaimer;
+// Without `accounting` only `Event` is used (counting compiles to nothing).
+#[cfg_attr(not(feature = "accounting"), allow(dead_code))]
 mod stats;
 pub mod sync;
 mod thread_slot;
@@ -87,5 +94,6 @@ mod vec;
 pub use element::Element;
 pub use error::{CapacityError, IndexOutOfBounds};
 pub use reclaimer::{Reclaimer, Retire};
+#[cfg(feature = "accounting")]
 pub use stats::{Snapshot, Stats};
 pub use vec::{Iter, SecVec};

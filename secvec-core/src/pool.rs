@@ -1,87 +1,92 @@
-//! Recycling of reclaimed descriptors' memory.
+//! Recycling of reclaimed allocations' memory, per thread.
 //!
 //! Every installed operation needs a fresh descriptor, and every reclaimer
 //! frees retired descriptors in batches (haphazard ~1000 at a time, epochs
 //! and seize a bag at a time). glibc's per-thread cache holds only 7 blocks
 //! per size, so most of a batch went down `_int_free` and came back through
 //! `_int_malloc`: 30-45% of the instructions of a one-thread push/pop
-//! (callgrind, see the README). Instead, a reclaimed descriptor's block goes
+//! (callgrind, see `docs/performance.md`). Instead, a reclaimed block goes
 //! to the reclaiming thread's shard of its vector's pool (up to [`CAP`]
-//! blocks) and the next descriptor that thread allocates reuses it. The pool
-//! gives everything back to the allocator when the vector is dropped.
+//! blocks) and the next allocation on that thread reuses it. The pool gives
+//! everything back to the allocator when it is dropped.
 //!
 //! A block is reused only after the reclaimer decided that no guard can
-//! reach the descriptor it held (`Reclaimer` safety 2), exactly as if the
-//! allocator had handed the same address out again: pooling adds no
-//! reuse that the allocator could not already do.
+//! reach the object it held (`Reclaimer` safety 2), exactly as if the
+//! allocator had handed the same address out again: pooling adds no reuse
+//! that the allocator could not already do.
 //!
-//! Shards are indexed by [`thread_slot`]: a thread is the only one that
-//! touches its shard, so taking and giving are a `Vec` pop and push with no
-//! atomics. Threads without a slot, loom builds (loom models its threads on
-//! one OS thread, where the slot would be shared), and builds with
-//! `--cfg secvec_no_pool` (used by the AddressSanitizer job, which can only
-//! see a premature reuse when the block really goes back to the allocator)
-//! bypass the pool.
+//! Shards are indexed by the thread's slot (`thread_slot.rs`): a thread is
+//! the only one that touches its shard, so taking and giving are a `Vec` pop
+//! and push with no atomics. Threads without a slot, loom builds (loom
+//! models its threads on one OS thread, where the slot would be shared), and
+//! builds with `--cfg secvec_no_pool` (used by the AddressSanitizer job,
+//! which can only see a premature reuse when the block really goes back to
+//! the allocator) bypass the pool.
 
-use crate::descriptor::Descriptor;
-use crate::thread_slot::{EXCLUSIVE, thread_slot};
+use crate::thread_slot::{EXCLUSIVE, current};
 use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 use crossbeam_utils::CachePadded;
 
-/// Blocks a thread's shard keeps, per vector (64 KiB of descriptors):
-/// one haphazard reclamation batch (~1000).
+/// Blocks a thread's shard keeps, per pool: one haphazard reclamation batch
+/// (~1000).
 pub(crate) const CAP: usize = 1024;
 
-/// The memory of one descriptor, allocated as a `Box<Descriptor>`.
-pub(crate) type Block = NonNull<MaybeUninit<Descriptor>>;
+/// The memory of one `T`, allocated as a `Box<T>`, holding no value.
+pub(crate) type Block<T> = NonNull<MaybeUninit<T>>;
 
 /// Whether this build pools at all.
 const ENABLED: bool = !cfg!(any(loom, secvec_no_pool));
 
-pub(crate) struct Pool {
-    shards: [CachePadded<UnsafeCell<Vec<Block>>>; EXCLUSIVE],
+pub(crate) struct Pool<T> {
+    shards: [CachePadded<UnsafeCell<Vec<Block<T>>>>; EXCLUSIVE],
 }
 
-// SAFETY: a `Pool` owns heap blocks of `Descriptor` (which is Send) and
-// hands each out at most once. Shard `i` is only ever accessed by the thread
-// that owns thread slot `i` (`take`, `give`), or by `drain`, whose caller
-// guarantees that no other thread uses the pool; slot ownership passes
-// between threads through a mutex, which orders one owner's accesses before
-// the next one's.
-unsafe impl Sync for Pool {}
+// SAFETY: a `Pool` owns heap blocks that hold no value (so `T`'s own
+// thread-safety does not matter) and hands each out at most once. Shard `i`
+// is only ever accessed by the thread that owns thread slot `i` (`take`,
+// `give`), or through `&mut self` (`Drop`); slot ownership passes between
+// threads through a mutex, which orders one owner's accesses before the
+// next one's.
+unsafe impl<T> Sync for Pool<T> {}
 // SAFETY: as above; the blocks are plain heap memory.
-unsafe impl Send for Pool {}
+unsafe impl<T> Send for Pool<T> {}
 
-impl Pool {
+impl<T> Pool<T> {
     pub(crate) fn new() -> Self {
         Pool { shards: core::array::from_fn(|_| CachePadded::new(UnsafeCell::new(Vec::new()))) }
     }
 
     /// Runs `f` on this thread's shard, if it has a slot and pooling is on.
     #[inline]
-    fn with_shard<O>(&self, f: impl FnOnce(&mut Vec<Block>) -> O) -> Option<O> {
+    fn with_shard<O>(&self, f: impl FnOnce(&mut Vec<Block<T>>) -> O) -> Option<O> {
         if !ENABLED {
             return None;
         }
-        let slot = thread_slot()?;
-        // SAFETY: this thread owns slot `slot` (see the `Sync` impl), so no
-        // other reference to this shard exists while `f` runs; `f` is a
-        // `Vec` pop or push, which does not re-enter the pool.
+        let slot = current()?;
+        // SAFETY: this thread owns slot `slot` (see the `Sync` impl) for at
+        // least the duration of this call, so no other reference to this
+        // shard exists while `f` runs; `f` is a `Vec` pop or push, which
+        // does not re-enter the pool.
         Some(f(unsafe { &mut *self.shards[slot].get() }))
     }
 
-    /// A block freed earlier on this thread, if there is one.
+    /// A block given back earlier on this thread, if there is one.
     #[inline]
-    pub(crate) fn take(&self) -> Option<Block> {
+    pub(crate) fn take(&self) -> Option<Block<T>> {
         self.with_shard(Vec::pop).flatten()
     }
 
     /// Keeps `block` for reuse, or hands it back if this thread's shard is
     /// full (or the thread has none): then the caller frees it.
+    ///
+    /// # Safety
+    ///
+    /// 1. `block` is the allocation of a `Box<T>` whose value has been
+    ///    dropped, and the caller gives up every access to it.
     #[inline]
-    pub(crate) fn give(&self, block: Block) -> Result<(), Block> {
+    pub(crate) unsafe fn give(&self, block: Block<T>) -> Result<(), Block<T>> {
         let kept = self.with_shard(|shard| {
             if shard.len() == CAP {
                 return false;
@@ -94,44 +99,30 @@ impl Pool {
         });
         if kept == Some(true) { Ok(()) } else { Err(block) }
     }
-
-    /// Returns every pooled block to the allocator.
-    ///
-    /// # Safety
-    ///
-    /// 1. No other thread calls `take`, `give` or `drain` on this pool
-    ///    during the call.
-    pub(crate) unsafe fn drain(&self) {
-        for shard in &self.shards {
-            // SAFETY: safety 1: no one else touches any shard now.
-            let blocks = core::mem::take(unsafe { &mut *shard.get() });
-            for block in blocks {
-                // SAFETY: only dropped descriptors' blocks are pooled, each
-                // once, and this one leaves the pool here (dealloc 1, 2).
-                unsafe { dealloc(block) };
-            }
-        }
-    }
 }
 
 /// Returns a block to the allocator.
 ///
 /// # Safety
 ///
-/// 1. `block` is the allocation of a `Box<Descriptor>` (from
-///    `Descriptor::alloc`) whose descriptor has been dropped.
+/// 1. `block` is the allocation of a `Box<T>` whose value has been dropped.
 /// 2. The caller owns it: it is in no pool, and nothing uses it afterwards.
-pub(crate) unsafe fn dealloc(block: Block) {
-    // SAFETY: safety 1: `Box<MaybeUninit<Descriptor>>` has the layout of the
-    // `Box<Descriptor>` it was allocated as, and dropping it frees the memory
-    // without running a destructor on the already dropped value; safety 2:
-    // freed once.
+pub(crate) unsafe fn dealloc<T>(block: Block<T>) {
+    // SAFETY: safety 1: `Box<MaybeUninit<T>>` has the layout of the `Box<T>`
+    // it was allocated as, and dropping it frees the memory without running
+    // a destructor on the already dropped value; safety 2: freed once.
     drop(unsafe { Box::from_raw(block.as_ptr()) });
 }
 
-impl Drop for Pool {
+impl<T> Drop for Pool<T> {
     fn drop(&mut self) {
-        // SAFETY: `&mut self`: no other thread can use the pool.
-        unsafe { self.drain() };
+        for shard in &mut self.shards {
+            for block in core::mem::take(shard.get_mut()) {
+                // SAFETY: only blocks given with `give` (safety 1: a dropped
+                // `Box<T>`'s memory) are pooled, each once, and this one
+                // leaves the pool here (dealloc 1, 2).
+                unsafe { dealloc(block) };
+            }
+        }
     }
 }

@@ -7,10 +7,15 @@ use crate::sync::AtomicPtr;
 ///
 /// The algorithm needs exactly one protected pointer at a time (the current
 /// descriptor), so the trait asks for no more than that: a per-vector
-/// [`Domain`](Reclaimer::Domain), a per-operation [`Guard`](Reclaimer::Guard)
-/// that can protect one pointer, and a way to retire an unlinked pointer.
-/// Hazard pointers implement `protect` as "publish, then validate"; epoch
-/// schemes as a plain load inside the pinned guard.
+/// [`Domain`](Reclaimer::Domain), a [`Guard`](Reclaimer::Guard) that can
+/// protect one pointer, and a way to retire an unlinked pointer. Hazard
+/// pointers implement `protect` as "publish, then validate"; epoch schemes
+/// as a plain load inside the pinned guard.
+///
+/// Guards come in two kinds: [`guard`](Reclaimer::guard) for one operation
+/// of the vector (cheap, may lean on the reclamation crate's thread-local
+/// state; `unsafe` because it must not be kept), and [`pin`](Reclaimer::pin)
+/// for a guard that whoever asked may keep as long as it likes.
 ///
 /// # Safety
 ///
@@ -29,18 +34,35 @@ use crate::sync::AtomicPtr;
 ///    reclaimer that frees too early lets a reader see a reused
 ///    descriptor, the ABA that reclamation exists to prevent.)
 /// 3. **Shutdown.** When `d` is dropped, every pointer retired into it has
-///    either been freed before the drop returns or will never be freed. No
-///    destructor of a retired object runs after the domain's drop returns.
-///    (Descriptors point at the vector's accounting; this is what keeps that
-///    pointer valid in their destructors.)
+///    either been freed before the drop returns or will never be freed: no
+///    [`Retire::reclaim`] of an object retired into `d` runs after `d`'s
+///    drop has returned, whatever happened to its guards (dropped, or leaked
+///    with `mem::forget`). Nothing the implementation hands out can keep
+///    `d`'s reclamation machinery running past `d`: a guard borrows its
+///    domain (`Guard<'d>`), and the domain gives out no handle on its
+///    internals (such as a clone of an epoch collector). (Descriptors point
+///    at their vector's home block; this is what keeps that pointer valid
+///    in `reclaim`.)
 /// 4. **Threads.** A domain may be shared by any number of threads; a guard
 ///    is used only by the thread that created it (it need not be `Send`).
+///    Per-thread state behind guards is never used by two live threads at
+///    once, also while a thread runs its thread-local destructors (crates
+///    that hand a thread's id on from its first destructor are not enough:
+///    see `secvec_core::per_thread`). A guard from [`pin`](Reclaimer::pin)
+///    stays sound when kept anywhere on its thread: in a thread-local whose
+///    destructor runs after every other one of the thread, or leaked.
+/// 5. **Teardown.** `guard`, `pin`, `protect` and `retire` work when called
+///    from a thread-local destructor, after the thread's other thread-local
+///    state (the implementation's and its crates') may already be gone. Any
+///    exception is documented by the implementation and panics with a clear
+///    message; none aborts the process.
 pub unsafe trait Reclaimer: Send + Sync + 'static {
     /// Per-vector reclamation state: a hazard-pointer domain, an epoch
     /// collector, or nothing.
     type Domain: Send + Sync;
 
-    /// Per-operation protection: a hazard pointer, a pinned epoch guard, ...
+    /// Protection for a pointer: a hazard pointer, a pinned epoch guard, ...
+    /// It borrows its domain (safety point 3).
     type Guard<'d>
     where
         Self: 'd;
@@ -48,8 +70,21 @@ pub unsafe trait Reclaimer: Send + Sync + 'static {
     /// Creates the reclamation state of one vector.
     fn new_domain() -> Self::Domain;
 
-    /// Starts an operation in `domain`.
-    fn guard(domain: &Self::Domain) -> Self::Guard<'_>;
+    /// Starts one operation of the vector in `domain`: the cheapest guard
+    /// the scheme has.
+    ///
+    /// # Safety
+    ///
+    /// The caller guarantees:
+    ///
+    /// 1. The guard is dropped before the operation that created it
+    ///    returns: it is never stored, leaked, or held across code the
+    ///    caller does not control. (Use [`pin`](Reclaimer::pin) for that.)
+    unsafe fn guard(domain: &Self::Domain) -> Self::Guard<'_>;
+
+    /// A guard that the caller may keep for as long as it likes on this
+    /// thread (safety point 4): for handles and stalled readers.
+    fn pin(domain: &Self::Domain) -> Self::Guard<'_>;
 
     /// Loads `src` (with at least `Acquire` ordering) and protects the result
     /// for as long as `guard` lives or until `guard` protects something else.

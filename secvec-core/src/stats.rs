@@ -1,26 +1,20 @@
 //! Reclamation accounting, kept by the core so every backend is counted the
-//! same way.
+//! same way. Compiled only with the `accounting` feature: without it there
+//! is no `stats()` to call, rather than counts that silently read zero.
 //!
 //! Counters are sharded per thread: each thread owns a shard (a cache line)
 //! and is its only writer, so counting is a plain relaxed load and store,
-//! never a shared hot word (see `thread_slot`). They are plain (non-loom) atomics: they take no part in
-//! the algorithm's synchronization.
+//! never a shared hot word (see `thread_slot.rs`). They are plain
+//! (non-loom) atomics: they take no part in the algorithm's synchronization.
 //!
-//! With the `accounting` feature off, or when built with
-//! `RUSTFLAGS="--cfg secvec_no_accounting"` (a knob for the benchmarks,
-//! whose crate always enables the feature), these per-operation counts
-//! compile away and every snapshot reads zero descriptors; that is only for
-//! measuring what counting costs.
-//!
-//! Every descriptor's `Drop` counts one "freed"; the vector counts the
-//! descriptors it frees itself (lost a CAS, or current at drop), so
+//! Every descriptor's `Drop` counts one [`Event::Freed`]; the vector counts
+//! the descriptors it frees itself (lost a CAS, or current at drop), so
 //! `reclaimed = freed - freed_unpublished - freed_by_owner` is what the
-//! reclaimer freed. The shared block lives in an `Arc`, so a [`Stats`] handle
+//! reclaimer freed. The counters live in an `Arc`, so a [`Stats`] handle
 //! stays readable after the vector is dropped; that is when "leaked" is
 //! measured.
 
-use crate::pool::Pool;
-use crate::thread_slot::EXCLUSIVE;
+use crate::thread_slot::{EXCLUSIVE, current};
 use crossbeam_utils::CachePadded;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
@@ -28,21 +22,32 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 /// One shard per exclusive thread slot, plus one shared overflow shard.
 const SHARDS: usize = EXCLUSIVE + 1;
 
-#[derive(Default)]
-struct Shard {
-    allocated: AtomicU64,
-    recycled: AtomicU64,
-    unpublished: AtomicU64,
-    retired: AtomicU64,
-    freed: AtomicU64,
-    eliminated: AtomicU64,
+/// What the counters count, one counter each per shard.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Event {
+    /// A descriptor was allocated (including the initial one).
+    Allocated,
+    /// An allocation was served from the descriptor pool (also counts as
+    /// `Allocated`).
+    Recycled,
+    /// A descriptor was freed by the vector without being published.
+    Unpublished,
+    /// A descriptor was replaced and handed to the reclaimer.
+    Retired,
+    /// A descriptor was dropped, by whoever freed it.
+    Freed,
+    /// A pop took a concurrent push's value through the exchanger.
+    Eliminated,
 }
 
-/// The shared block of one vector: its counters, and the pool of
-/// reclaimed descriptor blocks (here because every descriptor already points
-/// at this block, and it outlives the reclamation domain).
+impl Event {
+    const COUNT: usize = 6;
+}
+
+type Shard = [AtomicU64; Event::COUNT];
+
+/// The counters of one vector.
 pub(crate) struct Counters {
-    pub(crate) pool: Pool,
     shards: [CachePadded<Shard>; SHARDS],
     freed_by_owner: AtomicU64,
     bucket_bytes: AtomicU64,
@@ -51,24 +56,10 @@ pub(crate) struct Counters {
     descriptor_bytes: u64,
 }
 
-#[derive(Clone, Copy)]
-pub(crate) enum Event {
-    Allocated,
-    /// An allocation served from the descriptor pool (also counts as
-    /// `Allocated`).
-    Recycled,
-    Unpublished,
-    Retired,
-    Freed,
-    /// A pop took a concurrent push's value through the exchanger.
-    Eliminated,
-}
-
 impl Counters {
     pub(crate) fn new(descriptor_bytes: usize) -> Self {
         Counters {
-            pool: Pool::new(),
-            shards: core::array::from_fn(|_| CachePadded::default()),
+            shards: core::array::from_fn(|_| CachePadded::new(Default::default())),
             freed_by_owner: AtomicU64::new(0),
             bucket_bytes: AtomicU64::new(0),
             reclaimed_before_drop: AtomicU64::new(0),
@@ -79,25 +70,8 @@ impl Counters {
 
     #[inline]
     pub(crate) fn count(&self, event: Event) {
-        #[cfg(not(all(feature = "accounting", not(secvec_no_accounting))))]
-        let _ = event;
-        #[cfg(all(feature = "accounting", not(secvec_no_accounting)))]
-        self.count_shard(event);
-    }
-
-    #[cfg(all(feature = "accounting", not(secvec_no_accounting)))]
-    #[inline]
-    fn count_shard(&self, event: Event) {
-        let slot = crate::thread_slot::thread_slot();
-        let shard = &self.shards[slot.unwrap_or(EXCLUSIVE)];
-        let counter = match event {
-            Event::Allocated => &shard.allocated,
-            Event::Recycled => &shard.recycled,
-            Event::Unpublished => &shard.unpublished,
-            Event::Retired => &shard.retired,
-            Event::Freed => &shard.freed,
-            Event::Eliminated => &shard.eliminated,
-        };
+        let slot = current();
+        let counter = &self.shards[slot.unwrap_or(EXCLUSIVE)][event as usize];
         match slot {
             // This thread is the only writer of its exclusive shard.
             Some(_) => counter.store(counter.load(Relaxed) + 1, Relaxed),
@@ -128,26 +102,23 @@ impl Counters {
         self.dropped.store(true, Relaxed);
     }
 
+    fn total(&self, event: Event) -> u64 {
+        self.shards.iter().map(|s| s[event as usize].load(Relaxed)).sum()
+    }
+
     fn snapshot(&self) -> Snapshot {
-        let mut s = [0u64; 6];
-        for shard in &self.shards {
-            s[0] += shard.allocated.load(Relaxed);
-            s[1] += shard.unpublished.load(Relaxed);
-            s[2] += shard.retired.load(Relaxed);
-            s[3] += shard.freed.load(Relaxed);
-            s[4] += shard.recycled.load(Relaxed);
-            s[5] += shard.eliminated.load(Relaxed);
-        }
-        let [allocated, freed_unpublished, retired, freed, recycled, eliminated] = s;
+        let freed_unpublished = self.total(Event::Unpublished);
+        let allocated = self.total(Event::Allocated);
+        let retired = self.total(Event::Retired);
         let freed_by_owner = self.freed_by_owner.load(Relaxed);
         // Relaxed per-shard reads taken while other threads run may be a
         // little out of step with each other: saturate rather than wrap.
-        let reclaimed = freed.saturating_sub(freed_unpublished + freed_by_owner);
+        let reclaimed = self.total(Event::Freed).saturating_sub(freed_unpublished + freed_by_owner);
         let dropped = self.dropped.load(Relaxed);
         Snapshot {
             allocated,
-            recycled,
-            eliminated,
+            recycled: self.total(Event::Recycled),
+            eliminated: self.total(Event::Eliminated),
             freed_unpublished,
             retired,
             reclaimed,
@@ -205,8 +176,8 @@ pub struct Snapshot {
     pub allocated: u64,
     /// Of `allocated`, those whose memory came from the vector's pool of
     /// reclaimed descriptors rather than from the global allocator. The pool
-    /// keeps at most a few hundred freed descriptors per thread and returns
-    /// them to the allocator when the vector is dropped.
+    /// keeps up to 1024 freed descriptors per thread and returns them to the
+    /// allocator when the vector is dropped.
     pub recycled: u64,
     /// Push/pop pairs that cancelled out through the exchanger, without
     /// installing a descriptor (each counts as one push and one pop done).

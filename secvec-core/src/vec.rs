@@ -1,5 +1,25 @@
 //! The SecVec algorithm (Dechev, Pirkelbauer, Stroustrup 2006), corrected.
 //!
+//! # The defects of the published design
+//!
+//! Numbered once, here; every "defect N" in the workspace (and the README)
+//! points at this list.
+//!
+//! 1. **Wrong descriptor cleared**: a helper cleared the pending flag of
+//!    whatever descriptor was current, not of the one whose write it did.
+//!    Here "pending" is a property of the write itself (slot versions).
+//! 2. **ABA on slots**: a value-only slot CAS let a delayed helper repeat a
+//!    write after the slot went `old -> x -> old`. Here slots are versioned.
+//! 3. **Two allocations per attempt**: descriptor and write descriptor.
+//!    Here the write is inline, and an attempt that lost reuses its
+//!    descriptor: one allocation per operation.
+//! 4. **No check on `T`**: a transmute to `u64`. Here `Element` and a
+//!    compile-time size check (`element.rs`).
+//! 5. **Drop walks the wrong buckets**: here every installed bucket is freed
+//!    with its own size (`buckets.rs`).
+//! 6. **Unsynchronized `set`**: a plain store. Here `set` is a descriptor
+//!    operation like push and pop.
+//!
 //! # The descriptor protocol
 //!
 //! The vector is one atomic pointer, `current`, to an immutable
@@ -30,7 +50,7 @@
 //! numbers grow by one per installed descriptor, and a slot's version is the
 //! `seq` of the last descriptor that wrote it, so once a slot has moved past
 //! `old` it never holds `old` again. A helper delayed for any length of time
-//! therefore cannot repeat a write (defect 2 of the published design, where
+//! therefore cannot repeat a write (defect 2, where
 //! `push 5, pop, push 7, pop, push 5` let a stale helper overwrite a newer
 //! value). Completion first loads the slot and skips the CAS when the
 //! version already reaches `D.seq`, so helping a done write costs a load.
@@ -81,13 +101,16 @@ use crate::descriptor::{Descriptor, PendingWrite, State};
 use crate::element::{Element, SizeCheck, decode, encode};
 use crate::elimination::Exchanger;
 use crate::error::{CapacityError, IndexOutOfBounds};
+use crate::home::Home;
 use crate::reclaimer::Reclaimer;
-use crate::stats::{Counters, Event, Stats};
+use crate::stats::Event;
+#[cfg(feature = "accounting")]
+use crate::stats::Stats;
 use crate::sync::{AtomicPtr, Ordering};
 use crossbeam_utils::{Backoff, CachePadded};
+use std::collections::TryReserveError;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
-use std::sync::Arc;
 
 /// A lock-free vector of small `Copy` elements, generic over its memory
 /// reclamation scheme `R`.
@@ -104,8 +127,13 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     buckets: Buckets,
     exchanger: Exchanger,
     max_len: usize,
+    /// Dropped in `Drop::drop`, before `home`.
     domain: ManuallyDrop<R::Domain>,
-    counters: Arc<Counters>,
+    /// Every descriptor points here: behind a pointer for a stable address
+    /// (an `Arc`, not a `Box`, whose uniqueness moving the vector would
+    /// assert, invalidating the descriptors' pointers), the only reference,
+    /// dropped as a field after `domain` so that it outlives the domain.
+    home: std::sync::Arc<Home<Descriptor>>,
     _marker: PhantomData<(T, R)>,
 }
 
@@ -124,6 +152,12 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     }
 
     /// An empty vector with slots for `capacity` elements allocated up front.
+    ///
+    /// # Panics
+    ///
+    /// If the slots cannot be allocated (more bytes than can exist, or the
+    /// allocator refuses), as [`reserve`](Self::reserve).
+    #[track_caller]
     pub fn with_capacity(capacity: usize) -> Self {
         let v = Self::new();
         v.reserve(capacity);
@@ -136,15 +170,15 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// buckets can address, `usize::MAX - 7`.)
     pub fn bounded(max_len: usize) -> Self {
         let () = SizeCheck::<T>::OK;
-        let counters = Arc::new(Counters::new(core::mem::size_of::<Descriptor>()));
-        let first = Descriptor::alloc(State { size: 0, seq: 0, write: None }, &counters);
+        let home = std::sync::Arc::new(Home::new());
+        let first = Descriptor::alloc(State { size: 0, seq: 0, write: None }, &home);
         SecVec {
             current: CachePadded::new(AtomicPtr::new(first)),
             buckets: Buckets::new(),
             exchanger: Exchanger::new(),
             max_len: max_len.min(ADDRESSABLE_LEN),
             domain: ManuallyDrop::new(R::new_domain()),
-            counters,
+            home,
             _marker: PhantomData,
         }
     }
@@ -154,15 +188,12 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         self.max_len
     }
 
-    /// The reclamation domain of this vector (for backend-specific tuning
-    /// and tests).
-    pub fn domain(&self) -> &R::Domain {
-        &self.domain
-    }
-
     /// The accounting of this vector; the handle outlives the vector.
+    /// (Only with the `accounting` feature: without it nothing is counted,
+    /// and there is nothing to read.)
+    #[cfg(feature = "accounting")]
     pub fn stats(&self) -> Stats {
-        Stats(Arc::clone(&self.counters))
+        self.home.stats()
     }
 
     /// Appends `value` and returns the index it was written at.
@@ -188,7 +219,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                     return Step::Done(Err(CapacityError { value, max_len: self.max_len }));
                 }
                 let (slot, bytes) = self.buckets.slot_or_alloc(s.size);
-                self.counters.add_bucket_bytes(bytes);
+                self.home.add_bucket_bytes(bytes);
                 Step::Install {
                     size: s.size + 1,
                     write: Some(PendingWrite { index: s.size, old: slot.load(), new }),
@@ -211,7 +242,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             // A push offered its value while `s` was current: the pair took
             // effect then, the push first (elimination.rs).
             let bits = self.exchanger.take(s.seq)?;
-            self.counters.count(Event::Eliminated);
+            self.home.count(Event::Eliminated);
             // SAFETY: offers carry `encode::<T>` of a pushed element: only
             // `try_push` of this vector offers (decode safety 1).
             Some(Some(unsafe { decode::<T>(bits) }))
@@ -237,7 +268,8 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// The element at `index`, or `None` if `index >= len()`.
     pub fn get(&self, index: usize) -> Option<T> {
-        let state = self.load_state(&mut R::guard(&self.domain));
+        // SAFETY: guard 1: dropped at the end of this statement.
+        let state = self.load_state(&mut unsafe { R::guard(&self.domain) });
         if index >= state.size {
             return None;
         }
@@ -280,7 +312,8 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// The number of elements.
     pub fn len(&self) -> usize {
-        self.load_state(&mut R::guard(&self.domain)).size
+        // SAFETY: guard 1: dropped at the end of this statement.
+        self.load_state(&mut unsafe { R::guard(&self.domain) }).size
     }
 
     /// Whether the vector is empty.
@@ -301,9 +334,29 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// Allocates slots so that `len() + additional` elements (at most
     /// [`max_len`](Self::max_len)) fit without allocating in `push`.
+    ///
+    /// # Panics
+    ///
+    /// If the slots cannot be allocated: their size exceeds what can exist
+    /// (`isize::MAX` bytes, like `Vec`'s "capacity overflow"), or the
+    /// allocator refuses. [`try_reserve`](Self::try_reserve) returns the
+    /// error instead. Either way the vector's contents are unchanged.
+    #[track_caller]
     pub fn reserve(&self, additional: usize) {
+        if let Err(e) = self.try_reserve(additional) {
+            panic!("SecVec::reserve({additional}) with {} elements: {e}", self.len());
+        }
+    }
+
+    /// Like [`reserve`](Self::reserve), but returns an error instead of
+    /// panicking when the slots cannot be allocated. Buckets allocated
+    /// before the failing one are kept (they are needed by any longer
+    /// vector), and the contents are unchanged.
+    pub fn try_reserve(&self, additional: usize) -> Result<(), TryReserveError> {
         let want = self.len().saturating_add(additional).min(self.max_len);
-        self.counters.add_bucket_bytes(self.buckets.ensure(want));
+        let (bytes, result) = self.buckets.ensure(want);
+        self.home.add_bucket_bytes(bytes);
+        result
     }
 
     /// A consistent copy of the whole vector at one instant.
@@ -313,7 +366,8 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// on a long vector it may retry many times. [`iter`](Self::iter) never
     /// retries but is not a snapshot.
     pub fn to_vec(&self) -> Vec<T> {
-        let mut guard = R::guard(&self.domain);
+        // SAFETY: guard 1: a local of this call, dropped when it returns.
+        let mut guard = unsafe { R::guard(&self.domain) };
         let backoff = Backoff::new();
         loop {
             let (cur, state) = self.protect_state(&mut guard);
@@ -346,10 +400,14 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// a reader paused in the middle of [`get`](Self::get) would hold it.
     ///
     /// While the guard lives, that descriptor is not freed; under epoch-style
-    /// reclaimers nothing retired after it is freed either. For tests and
-    /// benchmarks of how a reclaimer copes with a stalled reader.
+    /// reclaimers nothing retired after it is freed either. Hidden from the
+    /// docs because it exists for the test suites and the leak report (how a
+    /// reclaimer copes with a stalled reader), which live in other crates;
+    /// it is sound to use however it is kept (a `pin` guard, borrowing the
+    /// vector).
+    #[doc(hidden)]
     pub fn stalled_reader(&self) -> R::Guard<'_> {
-        let mut guard = R::guard(&self.domain);
+        let mut guard = R::pin(&self.domain);
         let _ = R::protect(&mut guard, &self.current);
         guard
     }
@@ -393,36 +451,17 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// Performs the write announced by a descriptor with state `s`, unless
     /// it is done already. Idempotent, and harmless however late it runs.
-    #[cfg(not(secvec_defect = "aba"))]
     #[inline]
     fn complete(&self, s: &State) {
         if let Some(w) = s.write {
             // SAFETY: `w.index` is the write index of a published descriptor
             // we loaded (or built and published ourselves): slot safety 1.
             let slot = unsafe { self.slot(w.index) };
-            // Versions only grow: a version >= seq means this write (or a
-            // later one, which implies this one) has happened.
-            if slot.load().version < s.seq {
+            if let Some(expected) = still_pending(&w, slot.load(), s.seq) {
                 // Failure means another helper performed it: the only word
                 // that can follow `old` while this descriptor's write is
                 // pending is this write's own.
-                let _ = slot.compare_exchange(w.old, SlotWord { value: w.new, version: s.seq });
-            }
-        }
-    }
-
-    /// Negative control for the model checker, built only with
-    /// `--cfg secvec_defect="aba"`: the published design's value-only CAS,
-    /// which a delayed helper can repeat after the slot went
-    /// `old -> x -> old` (ABA). The loom suite must catch it.
-    #[cfg(secvec_defect = "aba")]
-    fn complete(&self, s: &State) {
-        if let Some(w) = s.write {
-            // SAFETY: as in the real `complete`.
-            let slot = unsafe { self.slot(w.index) };
-            let now = slot.load();
-            if now.value == w.old.value {
-                let _ = slot.compare_exchange(now, SlotWord { value: w.new, version: now.version });
+                let _ = slot.compare_exchange(expected, SlotWord { value: w.new, version: s.seq });
             }
         }
     }
@@ -438,7 +477,9 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         mut step: impl FnMut(&State) -> Step<O>,
         mut eliminate: impl FnMut(&State, bool) -> Option<O>,
     ) -> O {
-        let mut guard = R::guard(&self.domain);
+        // SAFETY: guard 1: a local of this call, dropped when it returns
+        // (`step` and `eliminate` are this vector's own closures).
+        let mut guard = unsafe { R::guard(&self.domain) };
         let backoff = Backoff::new();
         // Our descriptor, allocated on the first attempt that needs one and
         // reused (it is unpublished) by later attempts.
@@ -460,7 +501,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             };
             let next_state = State { size, seq: state.seq + 1, write };
             let next = if spare.is_null() {
-                Descriptor::alloc(next_state, &self.counters)
+                Descriptor::alloc(next_state, &self.home)
             } else {
                 // SAFETY: `spare` is our own allocation, never published
                 // (its CAS failed), so we have exclusive access.
@@ -471,7 +512,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 Ok(_) => {
                     // From our local copy: `next` may already be retired.
                     self.complete(&next_state);
-                    self.counters.count(Event::Retired);
+                    self.home.count(Event::Retired);
                     // SAFETY: 1. `cur` came from `Descriptor::alloc` and is
                     // not freed: our guard protects it. 2. Our CAS unlinked
                     // it; a descriptor is installed once, and its memory can
@@ -493,12 +534,32 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     fn free_unpublished(&self, spare: *mut Descriptor) {
         if !spare.is_null() {
-            self.counters.count(Event::Unpublished);
+            self.home.count(Event::Unpublished);
             // SAFETY: `spare` came from `Descriptor::alloc` and was never
             // published (every CAS with it failed): we own it alone.
             unsafe { Descriptor::free(spare) };
         }
     }
+}
+
+/// Whether the write `w` of the descriptor with sequence number `seq` is
+/// still to be done, given the slot's word `now`; if so, the word its CAS
+/// must replace. Versions only grow: a version `>= seq` means this write
+/// (or a later one, which implies this one) has happened, and the CAS
+/// expects exactly the word the descriptor saw, so it cannot be repeated.
+#[cfg(not(secvec_defect = "aba"))]
+#[inline]
+fn still_pending(w: &PendingWrite, now: SlotWord, seq: u64) -> Option<SlotWord> {
+    (now.version < seq).then_some(w.old)
+}
+
+/// Negative control for the model checker, built only with
+/// `--cfg secvec_defect="aba"`: the published design's value-only test
+/// (defect 2), which a delayed helper passes again after the slot went
+/// `old -> x -> old`. The loom suite must catch it.
+#[cfg(secvec_defect = "aba")]
+fn still_pending(w: &PendingWrite, now: SlotWord, _: u64) -> Option<SlotWord> {
+    (now.value == w.old.value).then_some(now)
 }
 
 impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
@@ -508,18 +569,14 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
         // ours is alive, so the current descriptor (from
         // `Descriptor::alloc`, never retired) is ours alone to free.
         unsafe { Descriptor::free(cur) };
-        self.counters.count_freed_by_owner();
-        self.counters.mark_drop_started();
+        self.home.count_freed_by_owner();
+        self.home.mark_drop_started();
         // SAFETY: the domain is dropped exactly once, here, and never used
         // after; it frees (or leaks for good) every retired descriptor before
-        // returning (Reclaimer safety 3), while `counters` is still alive.
+        // returning (Reclaimer safety 3), while `home` is still alive (it is
+        // dropped after this function, as a field, with the pooled blocks).
         unsafe { ManuallyDrop::drop(&mut self.domain) };
-        // SAFETY: pool safety 1: no operation is in flight (`&mut self`) and
-        // the domain is gone, so nothing reclaims into the pool any more;
-        // the memory goes back to the allocator now, not when the last
-        // `Stats` handle drops.
-        unsafe { self.counters.pool.drain() };
-        self.counters.mark_dropped();
+        self.home.mark_dropped();
     }
 }
 

@@ -3,6 +3,7 @@
 //! reclaimed.
 //!
 //! ```
+//! # #[cfg(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"))] {
 //! use secvec::SecVec; // the default backend: hazard pointers
 //!
 //! let v = SecVec::<u64>::new();
@@ -21,6 +22,7 @@
 //! assert!(old < 4000);
 //! assert_eq!(v.get(0), Some(42));
 //! assert_eq!(v.get(4000), None);
+//! # }
 //! ```
 //!
 //! Elements are small `Copy` values (at most 8 bytes, no padding: integers,
@@ -49,9 +51,13 @@
 //! # Leak reports
 //!
 //! With the default `accounting` feature, every vector counts its
-//! descriptors, whatever the backend (without it, snapshots read zero):
+//! descriptors, whatever the backend. Without it nothing is counted and
+//! `stats()` does not exist (no counts rather than zero counts); when
+//! picking a backend with `default-features = false`, list `accounting`
+//! again to keep it.
 //!
 //! ```
+//! # #[cfg(all(feature = "accounting", any(feature = "hazard", feature = "epoch", feature = "seize")))] {
 //! # use secvec::SecVec;
 //! let v = SecVec::<u32>::new();
 //! v.push(1);
@@ -60,23 +66,25 @@
 //! let live = stats.snapshot();
 //! assert_eq!(live.retired, 2); // two operations replaced two descriptors
 //! drop(v);
-//! assert_eq!(stats.snapshot().leaked(), Some(0)); // hazard pointers freed them all
+//! assert_eq!(stats.snapshot().leaked(), Some(0)); // the reclaimer freed them all
+//! # }
 //! ```
 //!
 //! # Bring your own reclaimer
 //!
 //! [`generic::SecVec`] takes any [`Reclaimer`] implementation; a reclaimer
 //! frees what it was given by calling [`Retire::reclaim`] on it.
-#![warn(missing_docs)]
 
-pub use secvec_core::{CapacityError, Element, IndexOutOfBounds, Iter, Reclaimer, Retire, Snapshot, Stats};
+pub use secvec_core::{CapacityError, Element, IndexOutOfBounds, Iter, Reclaimer, Retire};
+#[cfg(feature = "accounting")]
+pub use secvec_core::{Snapshot, Stats};
 
 /// The vector generic over its reclaimer, for custom [`Reclaimer`]s.
 pub mod generic {
     pub use secvec_core::SecVec;
 }
 
-/// Hazard pointers ([`haphazard`](https://docs.rs/haphazard)), one domain per
+/// Hazard pointers (`haphazard`), one domain per
 /// vector: bounded garbage, even with stalled threads.
 ///
 /// ```
@@ -86,12 +94,10 @@ pub mod generic {
 /// ```
 #[cfg(feature = "hazard")]
 pub mod hazard {
-    pub use reclaim_hazard::{Family, Hazard, HazardDomain};
-    /// A [`SecVec`](secvec_core::SecVec) reclaimed with hazard pointers.
-    pub type SecVec<T> = secvec_core::SecVec<T, Hazard>;
+    pub use reclaim_hazard::{Family, Hazard, HazardDomain, HazardGuard, SecVec};
 }
 
-/// Epochs ([`crossbeam-epoch`](https://docs.rs/crossbeam-epoch)), one
+/// Epochs (`crossbeam-epoch`), one
 /// collector per vector: fast, but a pinned thread stops reclamation.
 ///
 /// ```
@@ -101,12 +107,10 @@ pub mod hazard {
 /// ```
 #[cfg(feature = "epoch")]
 pub mod epoch {
-    pub use reclaim_epoch::{Epoch, EpochDomain};
-    /// A [`SecVec`](secvec_core::SecVec) reclaimed with epochs.
-    pub type SecVec<T> = secvec_core::SecVec<T, Epoch>;
+    pub use reclaim_epoch::{Epoch, EpochDomain, EpochGuard, SecVec};
 }
 
-/// [`seize`](https://docs.rs/seize), one collector per vector.
+/// `seize`, one collector per vector.
 ///
 /// ```
 /// let v = secvec::seize::SecVec::<char>::new();
@@ -115,9 +119,7 @@ pub mod epoch {
 /// ```
 #[cfg(feature = "seize")]
 pub mod seize {
-    pub use reclaim_seize::Seize;
-    /// A [`SecVec`](secvec_core::SecVec) reclaimed with seize.
-    pub type SecVec<T> = secvec_core::SecVec<T, Seize>;
+    pub use reclaim_seize::{SecVec, Seize, SeizeGuard};
 }
 
 /// No reclamation at all: every replaced descriptor leaks, and is counted.
@@ -125,30 +127,30 @@ pub mod seize {
 /// ```
 /// let v = secvec::leak::SecVec::<u8>::new();
 /// v.push(1);
+/// # #[cfg(feature = "accounting")] {
 /// let stats = v.stats();
 /// drop(v);
 /// assert_eq!(stats.snapshot().leaked(), Some(1));
+/// # }
 /// ```
 #[cfg(feature = "leak")]
 pub mod leak {
-    pub use reclaim_leak::Leak;
-    /// A [`SecVec`](secvec_core::SecVec) that never frees its descriptors.
-    pub type SecVec<T> = secvec_core::SecVec<T, Leak>;
+    pub use reclaim_leak::{Leak, SecVec};
 }
 
 /// The default backend's vector: the first enabled of `hazard`, `epoch`,
 /// `seize`, `leak`.
-#[cfg(feature = "hazard")]
-pub type SecVec<T> = hazard::SecVec<T>;
-/// The default backend's vector: the first enabled of `hazard`, `epoch`,
-/// `seize`, `leak`.
 #[cfg(all(feature = "epoch", not(feature = "hazard")))]
-pub type SecVec<T> = epoch::SecVec<T>;
+pub use epoch::SecVec;
 /// The default backend's vector: the first enabled of `hazard`, `epoch`,
 /// `seize`, `leak`.
-#[cfg(all(feature = "seize", not(any(feature = "hazard", feature = "epoch"))))]
-pub type SecVec<T> = seize::SecVec<T>;
+#[cfg(feature = "hazard")]
+pub use hazard::SecVec;
 /// The default backend's vector: the first enabled of `hazard`, `epoch`,
 /// `seize`, `leak`.
 #[cfg(all(feature = "leak", not(any(feature = "hazard", feature = "epoch", feature = "seize"))))]
-pub type SecVec<T> = leak::SecVec<T>;
+pub use leak::SecVec;
+/// The default backend's vector: the first enabled of `hazard`, `epoch`,
+/// `seize`, `leak`.
+#[cfg(all(feature = "seize", not(any(feature = "hazard", feature = "epoch"))))]
+pub use seize::SecVec;

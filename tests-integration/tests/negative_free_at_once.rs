@@ -17,7 +17,8 @@ unsafe impl Reclaimer for FreeAtOnce {
     type Domain = ();
     type Guard<'d> = ();
     fn new_domain() {}
-    fn guard(_: &()) {}
+    unsafe fn guard(_: &()) {}
+    fn pin(_: &()) {}
     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
     }

@@ -53,15 +53,16 @@ unsafe fn reclaim<T: Retire>(p: *mut ()) {
 
 // SAFETY: 1. `protect` returns the loaded value, and nothing is freed before
 // the domain drops. 2. and 3. retired pointers are freed once, by
-// `Retire::reclaim`, in the domain's `Drop`, after which none can be reached. 4. no
-// per-thread state.
+// `Retire::reclaim`, in the domain's `Drop`, after which none can be reached.
+// 4. and 5. no per-thread state.
 unsafe impl Reclaimer for AtDrop {
     type Domain = Retired;
     type Guard<'d> = ();
     fn new_domain() -> Retired {
         Retired(Mutex::new(Vec::new()))
     }
-    fn guard(_: &Retired) {}
+    unsafe fn guard(_: &Retired) {}
+    fn pin(_: &Retired) {}
     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
     }

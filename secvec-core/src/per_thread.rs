@@ -1,0 +1,141 @@
+//! Per-thread values of one vector, for reclaimers that cache `!Send`
+//! state per thread (a hazard pointer, an epoch registration).
+//!
+//! [`PerThread`] keeps one value per exclusive thread slot of the core's
+//! thread registry (see `thread_slot.rs`), so a value is never used by two
+//! live threads, even while one of them runs its thread-local destructors
+//! (the flaw of thread-id crates that reuse an id as soon as a thread's
+//! first destructor has run). A thread that has no slot (more than 32
+//! threads hold one, or it is being torn down) gets `None` and must take
+//! the backend's uncached path.
+
+use crate::thread_slot::{EXCLUSIVE, Lease};
+use core::marker::PhantomData;
+use core::ptr;
+use crossbeam_utils::CachePadded;
+use std::sync::atomic::{AtomicPtr, Ordering::Relaxed};
+
+/// One value of `T` per thread that uses it, created on first use.
+///
+/// `T` need not be `Send` or `Sync` in spirit: a value is only ever touched
+/// by one thread at a time, and passes to another thread only after its
+/// last user gave up its slot (through a mutex). `PerThread<T>` is `Sync`
+/// when `T: Send`, like `thread_local::ThreadLocal`. Each value sits on its
+/// own cache line. Values are dropped with the `PerThread`.
+///
+/// A value is created once per slot and handed on with it: a thread that
+/// starts after another exited may find that thread's value (as with
+/// `thread_local::ThreadLocal`), but two live threads never share one.
+///
+/// ```
+/// use secvec_core::per_thread::PerThread;
+/// use std::cell::Cell;
+/// use std::sync::Barrier;
+/// use std::thread::{self, ThreadId};
+///
+/// let owner = PerThread::<Cell<Option<ThreadId>>>::new();
+/// let all_in = Barrier::new(4);
+/// thread::scope(|s| {
+///     for _ in 0..4 {
+///         s.spawn(|| {
+///             let me = thread::current().id();
+///             owner.get_or(|| Cell::new(None)).expect("a slot").set(Some(me));
+///             all_in.wait(); // four live threads, each with its own value
+///             assert_eq!(owner.get_or(|| Cell::new(None)).unwrap().get(), Some(me));
+///         });
+///     }
+/// });
+/// ```
+pub struct PerThread<T> {
+    /// Slot `i`'s value, or null; read and written only by the owner of
+    /// slot `i` (Relaxed is enough: ownership hand-over synchronizes).
+    values: [AtomicPtr<CachePadded<T>>; EXCLUSIVE],
+    _owns: PhantomData<T>,
+}
+
+// SAFETY: value `i` is only accessed by the thread that owns slot `i` while
+// it holds a `Lease` (`get_or`, through the `!Send` `ThreadEntry`), and slot
+// ownership passes between threads with a happens-before edge (a mutex, see
+// `thread_slot.rs`); so a value is moved between threads (hence `T: Send`),
+// never shared (no `T: Sync` needed). `Drop` needs `&mut self`.
+unsafe impl<T: Send> Sync for PerThread<T> {}
+// SAFETY: as above: sending the `PerThread` sends the values.
+unsafe impl<T: Send> Send for PerThread<T> {}
+
+impl<T> PerThread<T> {
+    /// No values yet.
+    pub fn new() -> Self {
+        PerThread { values: [const { AtomicPtr::new(ptr::null_mut()) }; EXCLUSIVE], _owns: PhantomData }
+    }
+
+    /// The calling thread's value, created with `init` on its first use; or
+    /// `None` if the thread has no exclusive slot now (every slot is held by
+    /// another live thread, or this thread is running its thread-local
+    /// destructors). The returned entry keeps the value this thread's until
+    /// it is dropped, wherever it is kept (even past the thread's other
+    /// thread-local destructors).
+    #[inline]
+    pub fn get_or(&self, init: impl FnOnce() -> T) -> Option<ThreadEntry<'_, T>> {
+        let lease = Lease::take()?;
+        let cell = &self.values[lease.slot()];
+        let mut p = cell.load(Relaxed);
+        if p.is_null() {
+            p = Box::into_raw(Box::new(CachePadded::new(init())));
+            cell.store(p, Relaxed);
+        }
+        // SAFETY: `p` is a live `Box` owned by `self` (freed only in `Drop`,
+        // which needs `&mut self`, so not while the returned borrow of
+        // `self` lives); only the lease holder of this slot accesses it, and
+        // only through shared references (see the `Sync` impl).
+        let padded: &CachePadded<T> = unsafe { &*p };
+        let value: &T = padded;
+        Some(ThreadEntry { value, _lease: lease })
+    }
+}
+
+impl<T> Default for PerThread<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Drop for PerThread<T> {
+    fn drop(&mut self) {
+        for cell in &mut self.values {
+            let p = *cell.get_mut();
+            if !p.is_null() {
+                // SAFETY: allocated by `get_or` with `Box::into_raw`, freed
+                // once, here; `&mut self`: no entry borrows it any more.
+                drop(unsafe { Box::from_raw(p) });
+            }
+        }
+    }
+}
+
+impl<T> core::fmt::Debug for PerThread<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let used = self.values.iter().filter(|v| !v.load(Relaxed).is_null()).count();
+        f.debug_struct("PerThread").field("values", &used).finish()
+    }
+}
+
+/// The calling thread's value in a [`PerThread`]: derefs to it, and keeps
+/// it this thread's while it lives. Neither `Send` nor `Sync`.
+pub struct ThreadEntry<'a, T> {
+    value: &'a T,
+    _lease: Lease,
+}
+
+impl<T> core::ops::Deref for ThreadEntry<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        self.value
+    }
+}
+
+impl<T> core::fmt::Debug for ThreadEntry<'_, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ThreadEntry").finish_non_exhaustive()
+    }
+}
