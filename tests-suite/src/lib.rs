@@ -8,7 +8,10 @@
 //! override the total number of operations.
 
 pub mod alloc;
+pub mod hostile;
 pub mod lin;
+
+pub use hostile::{exiting_and_new_thread_share_nothing, operations_from_thread_local_destructors};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -29,7 +32,8 @@ macro_rules! suite {
             collect_extend_default, element_types, model_proptest, concurrent_pushes_are_unique,
             stress_conservation, set_racing_pop, readers_during_writes, accounting_identities,
             drop_frees_what_it_should, linearizable_histories, accounting_with_many_threads,
-            reclaimed_descriptors_are_recycled);
+            reclaimed_descriptors_are_recycled, reserve_beyond_what_can_exist, exiting_and_new_thread_share_nothing,
+            operations_from_thread_local_destructors);
     };
     (@tests $backend:ty, $reclaims:expr; $($name:ident),*) => {
         $(
@@ -197,6 +201,26 @@ pub fn reserve_and_with_capacity<R: Reclaimer>(_: bool) {
     assert_eq!(v.stats().snapshot().bucket_bytes, bytes + 128 * 16);
     assert_eq!(v.len(), 100);
     assert_eq!(v.get(99), Some(99));
+}
+
+/// Reserving more than can exist is an error (`try_reserve`) or a clear
+/// panic (`reserve`, `with_capacity`), like `Vec`'s "capacity overflow",
+/// and allocates nothing; the vector is unchanged.
+pub fn reserve_beyond_what_can_exist<R: Reclaimer>(_: bool) {
+    let v = SecVec::<u64, R>::new();
+    v.push(1);
+    let before = v.stats().snapshot().bucket_bytes;
+    let e = v.try_reserve(usize::MAX).unwrap_err();
+    assert!(e.to_string().contains("capacity exceeded"), "{e}");
+    assert_eq!(v.stats().snapshot().bucket_bytes, before, "nothing allocated");
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| v.reserve(usize::MAX))).unwrap_err();
+    let msg = panic.downcast_ref::<String>().expect("panic message is a String");
+    assert!(msg.contains("capacity exceeded") && msg.contains("with 1 elements"), "{msg}");
+    let panic = std::panic::catch_unwind(|| SecVec::<u64, R>::with_capacity(usize::MAX - 8)).unwrap_err();
+    let msg = panic.downcast_ref::<String>().expect("panic message is a String");
+    assert!(msg.contains("capacity exceeded"), "{msg}");
+    assert_eq!(v.to_vec(), [1]);
+    assert!(v.try_reserve(100).is_ok());
 }
 
 /// A bounded vector refuses pushes past its maximum: `try_push` gives the
