@@ -1,0 +1,18 @@
+# Negative controls: deliberately broken variants the checkers must catch.
+step "controls 1: a reclaimer that frees at retire is caught by Miri and ASan"
+expect_failure "free-at-retire under Miri" "Undefined Behavior" \
+  env MIRIFLAGS="-Zmiri-many-seeds=0..4" cargo +nightly miri test -p secvec-integration \
+  --test negative_free_at_once --locked -- --ignored
+expect_failure "free-at-retire under ASan (pool off)" "heap-use-after-free" \
+  env ASAN_OPTIONS=detect_leaks=0 SAN_CFG="--cfg secvec_no_pool" \
+  bash -c "source .ci/lib.sh; san address asan -p secvec-integration --test negative_free_at_once -- --ignored"
+
+step "controls 2: the published value-only slot CAS (ABA) is caught by loom"
+expect_failure "ABA defect under loom" "final contents differ\\|not linearizable" \
+  env RUSTFLAGS='--cfg loom --cfg secvec_defect="aba"' CARGO_TARGET_DIR=target/loom-aba \
+  cargo test -p secvec-loom --release --test loom --locked -- delayed_helper_after_slot_reuse
+
+step "controls 3: elimination that ignores which descriptor an offer was made against is caught by loom"
+expect_failure "elimination without the sequence-number match under loom" "not linearizable\\|final contents differ" \
+  env RUSTFLAGS='--cfg loom --cfg secvec_defect="elimination"' CARGO_TARGET_DIR=target/loom-elim \
+  cargo test -p secvec-loom --release --test loom --locked -- pop_ignores_offers_against_older_descriptors

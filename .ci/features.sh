@@ -1,0 +1,22 @@
+# Every feature combination of the facade builds and passes its tests and
+# doctests (a count that is not measured must be absent, not zero).
+step "features: the facade, each backend alone, with and without accounting"
+for backend in "${BACKENDS[@]}"; do
+  for extra in "" ",accounting"; do
+    echo "-- secvec --no-default-features --features $backend$extra"
+    cargo test -p secvec --no-default-features --features "$backend$extra" --locked --quiet
+  done
+done
+cargo test -p secvec --no-default-features --features seize-fast-barrier --locked --quiet
+cargo test -p secvec --all-features --locked --quiet
+cargo test -p secvec --no-default-features --locked --quiet
+cargo test -p secvec --no-default-features --features "$(IFS=,; echo "${BACKENDS[*]}")" --locked --quiet
+cargo check -p secvec-core --no-default-features --locked
+cargo check -p secvec-benches --benches --no-default-features --features hazard --locked
+step "features: rust-version"
+MSRV=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+if rustup run "$MSRV" cargo --version >/dev/null 2>&1; then
+  cargo +"$MSRV" check -p secvec --all-features --locked
+else
+  echo "toolchain $MSRV is not installed here: rust-version $MSRV is declared (edition 2024) but not checked"
+fi

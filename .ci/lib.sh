@@ -1,0 +1,46 @@
+# Shared by every CI job: sourced, never run. One place for the backend
+# list, the step banner, the sanitizer runner and the negative-control check.
+export CARGO_TERM_COLOR=never
+export CARGO_INCREMENTAL=0
+: "${T0:=$(date +%s)}"
+export T0
+
+# The backends: crate reclaim-<name>, facade feature <name>.
+BACKENDS=(hazard epoch seize leak)
+
+step() { echo; echo "=== $* [$(($(date +%s) - T0))s]"; }
+
+# `-p reclaim-<b>` for every backend, or for the ones named.
+packages() { local b; for b in "${@:-${BACKENDS[@]}}"; do printf -- '-p reclaim-%s ' "$b"; done; }
+
+# MIRIFLAGS for a backend's suite.
+miri_flags() {
+  case $1 in
+    leak) echo "-Zmiri-ignore-leaks" ;; # leaking is this backend's job
+    epoch) echo "-Zmiri-tree-borrows -Zmiri-permissive-provenance" ;; # crossbeam issues 545/878
+    *) echo "" ;;
+  esac
+}
+
+SAN_TARGET=x86_64-unknown-linux-gnu
+# san SANITIZER TARGET_DIR cargo-test-args...; $SAN_CFG adds rustc flags.
+san() {
+  local sanitizer=$1 dir=$2; shift 2
+  RUSTFLAGS="-Zsanitizer=$sanitizer -Cforce-frame-pointers=yes ${SAN_CFG:-}" CARGO_TARGET_DIR="target/$dir" \
+    cargo +nightly test -Zbuild-std --target "$SAN_TARGET" --locked "$@"
+}
+
+# expect_failure DESCRIPTION PATTERN command...: the command must fail, and
+# its output must match PATTERN (a negative control that passes, or fails
+# for another reason, has no teeth).
+expect_failure() {
+  local what=$1 pattern=$2 log; shift 2
+  log=$(mktemp)
+  if "$@" >"$log" 2>&1; then
+    echo "FAIL: negative control passed: $what"; tail -20 "$log"; exit 1
+  fi
+  if ! grep -q "$pattern" "$log"; then
+    echo "FAIL: negative control failed for another reason than expected ($pattern): $what"; tail -40 "$log"; exit 1
+  fi
+  echo "caught as expected: $what"; grep -m3 "$pattern" "$log"
+}

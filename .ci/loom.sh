@@ -1,0 +1,3 @@
+step "loom: interleavings of small scenarios, checked for linearizability"
+RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
+  cargo test -p secvec-loom --release --test loom --locked -- --nocapture --test-threads=1
