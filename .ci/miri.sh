@@ -1,14 +1,13 @@
 step "miri: the generic suite on every backend (the concurrent tests under 4 more seeds)"
-CONCURRENT="stress_conservation set_racing_pop concurrent_pushes readers_during linearizable drop_frees exiting_and_new operations_from"
+CONCURRENT=(stress_conservation set_racing_pop concurrent_pushes readers_during linearizable drop_frees exiting_and_new operations_from)
 for b in "${BACKENDS[@]}"; do
   flags=$(miri_flags "$b")
-  MIRIFLAGS="$flags" cargo +nightly miri test -p "reclaim-$b" --test suite --locked
-  # shellcheck disable=SC2086
-  MIRIFLAGS="$flags -Zmiri-many-seeds=1..5" cargo +nightly miri test -p "reclaim-$b" --test suite --locked -- $CONCURRENT
+  SECVEC_BACKENDS=$b MIRIFLAGS="$flags" cargo +nightly miri test --locked "${SUITE[@]}" "${NO_LEAKED_GUARD[@]}"
+  SECVEC_BACKENDS=$b MIRIFLAGS="$flags -Zmiri-many-seeds=1..5" \
+    cargo +nightly miri test --locked "${SUITE[@]}" -- "${CONCURRENT[@]}"
 done
-step "miri: leaked guards (the epoch backend leaks its collector then, by design)"
-MIRIFLAGS="-Zmiri-tree-borrows -Zmiri-permissive-provenance -Zmiri-ignore-leaks" \
-  cargo +nightly miri test -p secvec-integration --test leaked_guard --locked
+step "miri: leaked guards, every backend (the epoch backend leaks its collector then, by design)"
+MIRIFLAGS="$(miri_flags epoch) -Zmiri-ignore-leaks" cargo +nightly miri test -p secvec-suite --test leaked_guard --locked
 step "miri: the core's unit tests and docs"
 MIRIFLAGS="" cargo +nightly miri test -p secvec-core --lib --locked
 # the crate-level example plugs in a reclaimer that never frees, on purpose

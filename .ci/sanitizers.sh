@@ -2,26 +2,23 @@
 # allocated): ASan runs with the pool off, so every reclaimed descriptor goes
 # back to the allocator. Miri, TSan and LSan run with the pool on.
 step "sanitizers: ASan, the suite on every backend, pool off"
-# shellcheck disable=SC2046
-SAN_CFG="--cfg secvec_no_pool" ASAN_OPTIONS=detect_leaks=0 san address asan $(packages) --test suite
+SAN_CFG="--cfg secvec_no_pool" ASAN_OPTIONS=detect_leaks=0 san address asan "${SUITE[@]}"
 
 step "sanitizers: TSan, the suite on every backend"
 TSAN="suppressions=$PWD/.ci/tsan-suppressions.txt:halt_on_error=1"
-# shellcheck disable=SC2046
-TSAN_OPTIONS="$TSAN" san thread tsan $(packages hazard epoch leak) --test suite
+SECVEC_BACKENDS=hazard,epoch,leak TSAN_OPTIONS="$TSAN" san thread tsan "${SUITE[@]}"
 # seize's happens-before (Relaxed RMWs + fence) is invisible to TSan: with
 # the pool on, a reader's load and the reuse of the block by the thread that
 # reclaimed it meet in our code, outside the suppressed seize frames. Miri
 # (which models fences) checks seize with the pool on; TSan runs it with the
 # pool off, where that edge ends inside seize's free, as before.
-SAN_CFG="--cfg secvec_no_pool" TSAN_OPTIONS="$TSAN" san thread tsan-nopool -p reclaim-seize --test suite
+SECVEC_BACKENDS=seize SAN_CFG="--cfg secvec_no_pool" TSAN_OPTIONS="$TSAN" san thread tsan-nopool "${SUITE[@]}"
 
 step "sanitizers: LSan, hazard, epoch and seize free everything"
-# shellcheck disable=SC2046
-LSAN_OPTIONS="fast_unwind_on_malloc=0" san leak lsan $(packages hazard epoch seize) --test suite
+SECVEC_BACKENDS=hazard,epoch,seize LSAN_OPTIONS="fast_unwind_on_malloc=0" san leak lsan "${SUITE[@]}" "${NO_LEAKED_GUARD[@]}"
 
 step "sanitizers: LSan, the leak backend leaks, and only its descriptors"
 LSAN_OPTIONS="suppressions=$PWD/.ci/lsan-leak-backend.txt:print_suppressions=1:fast_unwind_on_malloc=0" \
-  san leak lsan -p reclaim-leak --test suite 2>&1 | tee target/lsan-leak-backend.log
+  SECVEC_BACKENDS=leak san leak lsan "${SUITE[@]}" "${NO_LEAKED_GUARD[@]}" 2>&1 | tee target/lsan-leak-backend.log
 grep -q "Descriptor>::alloc" target/lsan-leak-backend.log \
   || { echo "FAIL: LeakSanitizer saw no leaked descriptor from the leak backend"; exit 1; }

@@ -11,9 +11,11 @@
 //! `cargo bench -- --quick`) runs fewer operations.
 
 use plotters::prelude::*;
-use secvec_benches::contenders::{Backend, Sv};
+use secvec_benches::contenders::Sv;
 use secvec_benches::{Rng, Workload, prepare, report, report_dir, step};
 use secvec_suite::alloc::{Counting, live_bytes};
+use secvec_suite::backends::SuiteBackend;
+use secvec_suite::for_each_backend;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,7 +58,7 @@ impl Row {
     }
 }
 
-fn measure<R: Backend>(w: Workload, threads: usize, ops: usize) -> Row {
+fn measure<R: SuiteBackend>(w: Workload, threads: usize, ops: usize) -> Row {
     // Allocated before `before` and never grown: not part of the count.
     let mut samples: Vec<(f64, u64)> = Vec::with_capacity(MAX_SAMPLES);
     let before = live_bytes();
@@ -89,7 +91,7 @@ fn measure<R: Backend>(w: Workload, threads: usize, ops: usize) -> Row {
         .map(|t| {
             let (v, start_line) = (Arc::clone(&v), Arc::clone(&start_line));
             std::thread::spawn(move || {
-                let mut rng = Rng::new(t);
+                let mut rng = Rng::new(1, t as u64);
                 start_line.wait();
                 for _ in 0..ops / threads {
                     step(&*v, w, &mut rng);
@@ -112,7 +114,7 @@ fn measure<R: Backend>(w: Workload, threads: usize, ops: usize) -> Row {
     let s = stats.snapshot();
     drop(stats);
     Row {
-        backend: R::NAME,
+        backend: R::CONTENDER,
         workload: w.name(),
         threads,
         ops,
@@ -125,7 +127,7 @@ fn measure<R: Backend>(w: Workload, threads: usize, ops: usize) -> Row {
 }
 
 fn run_all(w: Workload, threads: usize, ops: usize, rows: &mut Vec<Row>) {
-    fn one<R: Backend>(w: Workload, threads: usize, ops: usize, rows: &mut Vec<Row>) {
+    fn one<R: SuiteBackend>(w: Workload, threads: usize, ops: usize, rows: &mut Vec<Row>) {
         eprintln!("leak report: {} / {} / {threads} threads", w.name(), R::NAME);
         // A run of the same shape first grows process-wide state that is
         // created once and kept, so the cross-check counts only the vector:
@@ -136,14 +138,7 @@ fn run_all(w: Workload, threads: usize, ops: usize, rows: &mut Vec<Row>) {
         let _ = measure::<R>(w, threads, ops);
         rows.push(measure::<R>(w, threads, ops));
     }
-    #[cfg(feature = "hazard")]
-    one::<reclaim_hazard::Hazard>(w, threads, ops, rows);
-    #[cfg(feature = "epoch")]
-    one::<reclaim_epoch::Epoch>(w, threads, ops, rows);
-    #[cfg(feature = "seize")]
-    one::<reclaim_seize::Seize>(w, threads, ops, rows);
-    #[cfg(feature = "leak")]
-    one::<reclaim_leak::Leak>(w, threads, ops, rows);
+    for_each_backend!(|R| one::<R>(w, threads, ops, rows));
 }
 
 /// Peak outstanding garbage on push/pop by thread count, one row per

@@ -2,36 +2,14 @@
 //! and `crossbeam_queue::SegQueue`.
 
 use crate::{Contender, Ops};
-use secvec_core::{Reclaimer, SecVec};
-
-/// A reclaimer with a report name.
-pub trait Backend: Reclaimer {
-    /// Name in reports.
-    const NAME: &'static str;
-}
-
-#[cfg(feature = "hazard")]
-impl Backend for reclaim_hazard::Hazard {
-    const NAME: &'static str = "secvec-hazard";
-}
-#[cfg(feature = "epoch")]
-impl Backend for reclaim_epoch::Epoch {
-    const NAME: &'static str = "secvec-epoch";
-}
-#[cfg(feature = "seize")]
-impl Backend for reclaim_seize::Seize {
-    const NAME: &'static str = "secvec-seize";
-}
-#[cfg(feature = "leak")]
-impl Backend for reclaim_leak::Leak {
-    const NAME: &'static str = "secvec-leak";
-}
+use secvec_core::SecVec;
+use secvec_suite::backends::SuiteBackend;
 
 /// A SecVec of `u64` on backend `R`.
-pub struct Sv<R: Backend>(pub SecVec<u64, R>);
+pub struct Sv<R: SuiteBackend>(pub SecVec<u64, R>);
 
-impl<R: Backend> Contender for Sv<R> {
-    const NAME: &'static str = R::NAME;
+impl<R: SuiteBackend> Contender for Sv<R> {
+    const NAME: &'static str = R::CONTENDER;
     const OPS: Ops = Ops::ALL;
     fn create() -> Self {
         Sv(SecVec::new())
@@ -165,19 +143,12 @@ impl Contender for SegQueue {
     }
 }
 
-/// Calls `$f::<C>()` for every contender enabled in this build, in report
-/// order (backends first, then baselines).
+/// Calls `$f::<C>()` for every contender, in report order: the backends
+/// selected by `SECVEC_BACKENDS` (all by default), then the baselines.
 #[macro_export]
 macro_rules! for_each_contender {
     ($f:ident ( $($arg:expr),* )) => {{
-        #[cfg(feature = "hazard")]
-        $f::<$crate::contenders::Sv<reclaim_hazard::Hazard>>($($arg),*);
-        #[cfg(feature = "epoch")]
-        $f::<$crate::contenders::Sv<reclaim_epoch::Epoch>>($($arg),*);
-        #[cfg(feature = "seize")]
-        $f::<$crate::contenders::Sv<reclaim_seize::Seize>>($($arg),*);
-        #[cfg(feature = "leak")]
-        $f::<$crate::contenders::Sv<reclaim_leak::Leak>>($($arg),*);
+        secvec_suite::for_each_backend!(|R| $f::<$crate::contenders::Sv<R>>($($arg),*));
         $f::<$crate::contenders::StdMutex>($($arg),*);
         $f::<$crate::contenders::StdRwLock>($($arg),*);
         $f::<$crate::contenders::PlMutex>($($arg),*);

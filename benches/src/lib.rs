@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 pub mod contenders;
 pub mod report;
 
+pub use secvec_suite::Rng;
+
 /// The workloads of the matrix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Workload {
@@ -129,26 +131,6 @@ pub trait Contender: Sync + Sized {
     }
 }
 
-/// A tiny xorshift generator: the same op sequence for every contender.
-#[derive(Clone, Copy, Debug)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator for thread `t`.
-    pub fn new(t: usize) -> Self {
-        Rng(0x9E37_79B9_7F4A_7C15 ^ ((t as u64 + 1) * 0xBF58_476D_1CE4_E5B9))
-    }
-
-    /// Next value.
-    #[inline]
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
-
 /// Runs one operation of `workload` on `c`.
 #[inline]
 pub fn step<C: Contender>(c: &C, workload: Workload, rng: &mut Rng) {
@@ -212,7 +194,7 @@ pub fn run<C: Contender>(c: &C, workload: Workload, threads: usize, total_ops: u
             .map(|t| {
                 let barrier = &barrier;
                 s.spawn(move || {
-                    let mut rng = Rng::new(t);
+                    let mut rng = Rng::new(1, t as u64);
                     barrier.wait();
                     let start = Instant::now();
                     for _ in 0..per {

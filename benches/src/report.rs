@@ -142,10 +142,6 @@ pub fn machine() -> Value {
     json!({ "cpu": cpu, "cores": cores, "unix_time": secs })
 }
 
-/// The backends that reclaim memory (the performance targets' "real
-/// backends"; the leak backend is a baseline).
-pub const REAL_BACKENDS: [&str; 3] = ["secvec-hazard", "secvec-epoch", "secvec-seize"];
-
 /// One check of a performance target against the matrix of one run.
 #[derive(Clone, Debug)]
 pub struct Check {
@@ -179,34 +175,38 @@ pub fn targets(cells: &[Cell]) -> Vec<Check> {
         }
     };
     let ratio = |w: &str, a: &str, b: &str, t| Some(mops(w, a, t)? / mops(w, b, t)?);
+    // The backends that reclaim memory (the targets' "real backends"; the
+    // leak backend is a baseline), and all of them.
+    let real = secvec_suite::backends::reclaiming_contenders();
+    let all = secvec_suite::backends::contenders();
     for t in [2, 8] {
-        for b in REAL_BACKENDS {
+        for &b in &real {
             for (base, needed) in [("std-mutex", 3.0), ("pl-rwlock", 1.5)] {
                 let what = format!("read-heavy {t} thr, {b} / {base}");
                 check("P1", what, ratio("read-heavy", b, base, t), needed);
             }
         }
     }
-    for b in REAL_BACKENDS.iter().copied().chain(["secvec-leak"]) {
+    for &b in &all {
         let scaling = mops("get", b, 2).zip(mops("get", b, 1)).map(|(two, one)| two / one);
         check("P2", format!("get, {b} 2 thr / 1 thr"), scaling, 1.8);
     }
-    let best = |w: &str, t| REAL_BACKENDS.iter().filter_map(|b| mops(w, b, t)).reduce(f64::max);
+    let best = |w: &str, t| real.iter().filter_map(|b| mops(w, b, t)).reduce(f64::max);
     let best_8 = best("push-pop", 8).zip(mops("push-pop", "std-mutex", 8)).map(|(b, m)| b / m);
     check("P3", "push-pop 8 thr, best backend / std-mutex".into(), best_8, 1.0);
     for (t, needed) in [(8, 0.5), (2, 0.3)] {
-        for b in REAL_BACKENDS {
+        for &b in &real {
             let what = format!("push-pop {t} thr, {b} / std-mutex");
             check("P3", what, ratio("push-pop", b, "std-mutex", t), needed);
         }
     }
-    for b in REAL_BACKENDS {
+    for &b in &real {
         // "at most 4x the time per op" = at least 1/4 of the throughput.
         check("P4", format!("push 1 thr, {b} / std-mutex"), ratio("push", b, "std-mutex", 1), 0.25);
     }
     for w in ["push-pop", "read-heavy"] {
         for t in [1, 2, 4, 8] {
-            for b in REAL_BACKENDS {
+            for &b in &real {
                 let of_best = mops(w, b, t).zip(best(w, t)).map(|(m, best)| m / best);
                 check("P5", format!("{w} {t} thr, {b} / best backend"), of_best, 0.5);
             }

@@ -13,7 +13,9 @@
 //!
 //! After every run, the reclaiming backends have leaked nothing.
 
-use secvec_suite::{GarbageRun, measure_garbage, scaled};
+use secvec_suite::backends::{Epoch, Hazard, Leak, Seize};
+use secvec_suite::garbage::{GarbageRun, measure_garbage};
+use secvec_suite::scaled;
 
 /// haphazard 0.1.8 reclaims a domain once more than `RCOUNT_THRESHOLD`
 /// (1000) objects are retired in it (or `2 x hazard pointers`, if larger).
@@ -34,7 +36,7 @@ fn run<R: secvec_core::Reclaimer>(name: &str, stall: bool) -> GarbageRun {
 
 #[test]
 fn hazard_garbage_is_bounded_by_its_threshold() {
-    let r = run::<reclaim_hazard::Hazard>("hazard", false);
+    let r = run::<Hazard>("hazard", false);
     if !cfg!(miri) {
         assert!(r.peak_outstanding <= BOUND, "{r:?}");
     }
@@ -43,7 +45,7 @@ fn hazard_garbage_is_bounded_by_its_threshold() {
 
 #[test]
 fn hazard_garbage_stays_bounded_with_a_stalled_reader() {
-    let r = run::<reclaim_hazard::Hazard>("hazard", true);
+    let r = run::<Hazard>("hazard", true);
     if !cfg!(miri) {
         // The stalled reader pins one descriptor, not the ones after it.
         assert!(r.peak_outstanding <= BOUND + 1, "{r:?}");
@@ -69,30 +71,30 @@ fn stall_holds_everything<R: secvec_core::Reclaimer>(name: &str) {
 
 #[test]
 fn epoch_frees_during_the_run_when_all_threads_progress() {
-    frees_during_the_run::<reclaim_epoch::Epoch>("epoch");
+    frees_during_the_run::<Epoch>("epoch");
 }
 
 /// Pinned before any retire: the global epoch can advance at most once.
 #[test]
 fn epoch_garbage_grows_with_a_stalled_reader() {
-    stall_holds_everything::<reclaim_epoch::Epoch>("epoch");
+    stall_holds_everything::<Epoch>("epoch");
 }
 
 #[test]
 fn seize_frees_during_the_run_when_all_threads_progress() {
-    frees_during_the_run::<reclaim_seize::Seize>("seize");
+    frees_during_the_run::<Seize>("seize");
 }
 
 /// Every batch retired while the reader is active counts it as a
 /// reference, so none can be freed before it leaves.
 #[test]
 fn seize_garbage_grows_with_a_stalled_reader() {
-    stall_holds_everything::<reclaim_seize::Seize>("seize");
+    stall_holds_everything::<Seize>("seize");
 }
 
 #[test]
 fn leak_frees_nothing() {
-    let r = run::<reclaim_leak::Leak>("leak", false);
+    let r = run::<Leak>("leak", false);
     assert_eq!(r.reclaimed_during_run, 0);
     assert_eq!(r.outstanding_at_end, r.retired);
     assert_eq!(r.leaked_after_drop, r.retired);

@@ -33,9 +33,12 @@ pub enum Call {
     Set(usize, u8, Result<u8, usize>),
     /// `len()` returned this.
     Len(usize),
+    /// `clear()`
+    Clear,
 }
 
-/// An operation to perform (the result is filled in by [`perform`]).
+/// An operation to perform (the result is filled in by [`perform`]); the
+/// model property test draws the same operations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     /// `push(v)`
@@ -48,6 +51,8 @@ pub enum Op {
     Set(usize, u8),
     /// `len()`
     Len,
+    /// `clear()`
+    Clear,
 }
 
 /// One completed operation in a history.
@@ -77,6 +82,8 @@ pub trait Target: Sync {
     fn set(&self, i: usize, v: u8) -> Result<u8, usize>;
     /// `len`
     fn len(&self) -> usize;
+    /// `clear`
+    fn clear(&self);
 }
 
 impl<R: Reclaimer> Target for SecVec<u8, R> {
@@ -94,6 +101,9 @@ impl<R: Reclaimer> Target for SecVec<u8, R> {
     }
     fn len(&self) -> usize {
         SecVec::len(self)
+    }
+    fn clear(&self) {
+        SecVec::clear(self)
     }
 }
 
@@ -130,6 +140,10 @@ pub fn perform<V: Target + ?Sized>(target: &V, clock: &Clock, thread: usize, op:
         Op::Get(i) => Call::Get(i, target.get(i)),
         Op::Set(i, v) => Call::Set(i, v, target.set(i, v)),
         Op::Len => Call::Len(target.len()),
+        Op::Clear => {
+            target.clear();
+            Call::Clear
+        }
     };
     Event { thread, inv, resp: clock.tick(), call }
 }
@@ -152,6 +166,10 @@ fn apply(model: &mut Vec<u8>, call: &Call) -> bool {
             want == got
         }
         Call::Len(got) => model.len() == got,
+        Call::Clear => {
+            model.clear();
+            true
+        }
     }
 }
 
@@ -232,13 +250,10 @@ pub fn record<V: Target>(
             .map(|t| {
                 let (clock, barrier) = (&clock, &barrier);
                 s.spawn(move || {
-                    let mut rng = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                        ^ (t as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                    let mut rng = crate::Rng::new(seed, t as u64);
                     let ops: Vec<Op> = (0..ops_per_thread)
                         .map(|_| {
-                            rng ^= rng << 13;
-                            rng ^= rng >> 7;
-                            rng ^= rng << 17;
+                            let rng = rng.next_u64();
                             let v = (rng >> 40) as u8 % 3; // few values: repeats on purpose
                             let i = (rng >> 48) as usize % (initial_len + 3);
                             match rng % 8 {
@@ -372,6 +387,11 @@ mod tests {
         }
         fn len(&self) -> usize {
             self.len.load(Ordering::SeqCst)
+        }
+        fn clear(&self) {
+            let mut d = self.data.lock().unwrap();
+            self.len.store(0, Ordering::SeqCst);
+            d.clear();
         }
     }
 

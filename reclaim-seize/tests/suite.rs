@@ -1,2 +1,0 @@
-//! The generic suite against the seize backend.
-secvec_suite::suite!(reclaim_seize::Seize, reclaims_all = true);

@@ -1,0 +1,71 @@
+//! Garbage over time: a run of push/pop workers while the calling thread
+//! samples the vector's outstanding garbage.
+
+use crate::assert_identity;
+use secvec_core::{Reclaimer, SecVec};
+use std::thread;
+
+/// What one garbage measurement saw.
+#[derive(Clone, Copy, Debug)]
+pub struct GarbageRun {
+    /// Descriptors retired during the run.
+    pub retired: u64,
+    /// Largest outstanding garbage any sample saw (descriptors).
+    pub peak_outstanding: u64,
+    /// Outstanding garbage when the workers had finished.
+    pub outstanding_at_end: u64,
+    /// Retired descriptors freed before the vector was dropped.
+    pub reclaimed_during_run: u64,
+    /// Descriptors never freed, after the drop.
+    pub leaked_after_drop: u64,
+    /// Samples taken.
+    pub samples: u64,
+}
+
+/// Runs `threads` workers doing push/pop 50/50 (`ops` each) on a fresh
+/// vector while the calling thread samples outstanding garbage as fast as it
+/// can (it yields between samples; no sleeps). With `stall`, a guard that
+/// protects the current descriptor is held for the whole run, as by a reader
+/// stalled in the middle of `get`.
+pub fn measure_garbage<R: Reclaimer>(threads: usize, ops: usize, stall: bool) -> GarbageRun {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let v = SecVec::<u64, R>::new();
+    let stats = v.stats();
+    let running = AtomicUsize::new(threads);
+    let mut peak = 0;
+    let mut samples = 0;
+    let guard = stall.then(|| v.stalled_reader());
+    thread::scope(|s| {
+        for t in 0..threads {
+            let (v, running) = (&v, &running);
+            s.spawn(move || {
+                for i in 0..ops {
+                    if (i + t) % 2 == 0 {
+                        v.push(i as u64);
+                    } else {
+                        v.pop();
+                    }
+                }
+                running.fetch_sub(1, Ordering::Release);
+            });
+        }
+        while running.load(Ordering::Acquire) != 0 {
+            peak = peak.max(stats.snapshot().outstanding);
+            samples += 1;
+            thread::yield_now();
+        }
+    });
+    let end = stats.snapshot();
+    drop(guard);
+    drop(v);
+    let after = stats.snapshot();
+    assert_identity(&after);
+    GarbageRun {
+        retired: end.retired,
+        peak_outstanding: peak.max(end.outstanding),
+        outstanding_at_end: end.outstanding,
+        reclaimed_during_run: end.reclaimed,
+        leaked_after_drop: after.leaked().expect("dropped"),
+        samples,
+    }
+}

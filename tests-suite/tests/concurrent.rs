@@ -1,0 +1,193 @@
+//! Concurrency: uniqueness, conservation, set racing pop, readers during
+//! writes, and recorded histories checked for linearizability, on every
+//! backend. `SECVEC_STRESS_OPS` overrides the stress size,
+//! `SECVEC_LIN_HISTORIES` the number of histories.
+
+use secvec_core::SecVec;
+use secvec_suite::{Rng, assert_identity, env_or, for_each_backend, lin, scaled, stress_ops, threads};
+use std::sync::Barrier;
+use std::thread;
+
+/// Concurrent pushes of distinct values get distinct indices, and each value
+/// sits at the index its push returned.
+#[test]
+fn concurrent_pushes_are_unique() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::new();
+        let (threads, per) = (threads(), scaled(20_000, 5_000, 30));
+        let results: Vec<Vec<(usize, u64)>> = thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let v = &v;
+                    s.spawn(move || {
+                        (0..per).map(|i| ((t * per + i) as u64, v)).map(|(x, v)| (v.push(x), x)).collect()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let all = v.to_vec();
+        assert_eq!(all.len(), threads * per);
+        let mut seen = vec![false; all.len()];
+        for (index, value) in results.into_iter().flatten() {
+            assert!(!std::mem::replace(&mut seen[index], true), "index {index} returned twice");
+            assert_eq!(all[index], value, "index {index}");
+        }
+    });
+}
+
+/// Conservation under contention with repeated values: threads push and pop
+/// values drawn from a small set; per value, pushed = popped + remaining.
+#[test]
+fn stress_conservation() {
+    for_each_backend!(|R| {
+        const VALUES: u64 = 4;
+        let v = SecVec::<u64, R>::new();
+        let threads = threads();
+        let per = stress_ops() / threads;
+        let barrier = Barrier::new(threads);
+        let counts: Vec<([u64; VALUES as usize], [u64; VALUES as usize])> = thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (v, barrier) = (&v, &barrier);
+                    s.spawn(move || {
+                        let (mut pushed, mut popped) = ([0u64; VALUES as usize], [0u64; VALUES as usize]);
+                        let mut rng = Rng::new(1, t as u64);
+                        barrier.wait();
+                        for _ in 0..per {
+                            let rng = rng.next_u64();
+                            if rng & 1 == 0 {
+                                let x = (rng >> 8) % VALUES;
+                                v.push(x);
+                                pushed[x as usize] += 1;
+                            } else if let Some(x) = v.pop() {
+                                assert!(x < VALUES, "popped {x}, which was never pushed");
+                                popped[x as usize] += 1;
+                            }
+                        }
+                        (pushed, popped)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut remaining = [0u64; VALUES as usize];
+        for x in v.to_vec() {
+            remaining[x as usize] += 1;
+        }
+        for (x, left) in remaining.into_iter().enumerate() {
+            let pushed: u64 = counts.iter().map(|c| c.0[x]).sum();
+            let popped: u64 = counts.iter().map(|c| c.1[x]).sum();
+            assert_eq!(pushed, popped + left, "value {x}: pushed {pushed}, popped {popped}, left {left}");
+        }
+        let s = v.stats().snapshot();
+        assert_identity(&s);
+        assert_eq!(s.live, 1);
+    });
+}
+
+/// `set` racing `pop` on the same indices: a `set` that succeeded took
+/// effect before the pop of its index, so that pop must return the new
+/// value; a `set` that failed saw the index already popped.
+#[test]
+fn set_racing_pop() {
+    for_each_backend!(|R| {
+        let rounds = scaled(200, 40, 2);
+        let n = scaled(256, 128, 12);
+        for _ in 0..rounds {
+            let v = SecVec::<u64, R>::new();
+            for i in 0..n as u64 {
+                v.push(i);
+            }
+            let barrier = Barrier::new(2);
+            let (popped, sets) = thread::scope(|s| {
+                let popper = s.spawn(|| {
+                    barrier.wait();
+                    (0..n).map(|_| v.pop().expect("only this thread pops")).collect::<Vec<_>>()
+                });
+                let setter = s.spawn(|| {
+                    barrier.wait();
+                    (0..n).rev().map(|i| v.set(i, 1000 + i as u64)).collect::<Vec<_>>()
+                });
+                (popper.join().unwrap(), setter.join().unwrap())
+            });
+            assert_eq!(v.pop(), None);
+            for (k, result) in sets.into_iter().enumerate() {
+                let i = n - 1 - k;
+                let got = popped[k]; // pops run from index n-1 down, like the sets
+                match result {
+                    Ok(old) => {
+                        assert_eq!(old, i as u64, "set({i}) saw an old value it could not have");
+                        assert_eq!(got, 1000 + i as u64, "set({i}) succeeded but the pop of {i} missed it");
+                    }
+                    Err(e) => {
+                        assert_eq!(e.index, i);
+                        assert!(e.len <= i);
+                        assert_eq!(got, i as u64, "set({i}) failed but its value was popped");
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Readers run `get`, `len`, `iter` and `to_vec` while writers push, pop and
+/// set: every value read is one that was written, at an index below a
+/// length the vector had.
+#[test]
+fn readers_during_writes() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::new();
+        for i in 0..8 {
+            v.push(i * 1000);
+        }
+        let ops = scaled(50_000, 5_000, 40);
+        // Values are `index * 1000 + tag`: a reader can check that a value sits
+        // at the index it was written for.
+        thread::scope(|s| {
+            s.spawn(|| {
+                for k in 0..ops {
+                    let len = v.len();
+                    if k % 3 == 0 && len > 0 {
+                        let _ = v.set(k % len, (k % len) as u64 * 1000 + 7);
+                    } else if k % 2 == 0 {
+                        let _ = v.pop();
+                    } else if len < 64 {
+                        // Racing with our own pop only: this push lands at index `len`.
+                        let i = v.push(len as u64 * 1000 + 1);
+                        assert_eq!(i, len);
+                    }
+                }
+            });
+            for _ in 0..2 {
+                s.spawn(|| {
+                    for k in 0..ops {
+                        let i = k % 64;
+                        if let Some(x) = v.get(i) {
+                            assert_eq!(x / 1000, i as u64, "value {x} read at index {i}");
+                        }
+                        if k % 64 == 0 {
+                            for (i, x) in v.to_vec().into_iter().enumerate() {
+                                assert_eq!(x / 1000, i as u64, "to_vec: value {x} at index {i}");
+                            }
+                            for (i, x) in v.iter().enumerate() {
+                                assert_eq!(x / 1000, i as u64, "iter: value {x} at index {i}");
+                            }
+                        }
+                    }
+                });
+            }
+        });
+    });
+}
+
+/// Thousands of short recorded histories (3 threads x 5 operations,
+/// repeated values, indices around the length) are linearizable with
+/// respect to `Vec`, and the final contents match the witness order.
+#[test]
+fn linearizable_histories() {
+    for_each_backend!(|R| {
+        let histories = env_or("SECVEC_LIN_HISTORIES", scaled(3000, 300, 3));
+        lin::check_many::<R>(histories, 3, 5);
+    });
+}

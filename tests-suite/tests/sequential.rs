@@ -1,0 +1,264 @@
+//! Sequential behaviour of every operation and edge, on every backend.
+
+use secvec_core::SecVec;
+use secvec_suite::{for_each_backend, scaled};
+
+/// A new vector is empty in every way.
+#[test]
+fn empty_vector() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::new();
+        assert_eq!(v.len(), 0);
+        assert!(v.is_empty());
+        assert_eq!(v.get(0), None);
+        assert_eq!(v.pop(), None);
+        assert_eq!(v.pop(), None, "a second empty pop is still None");
+        assert_eq!(v.iter().count(), 0);
+        assert!(v.to_vec().is_empty());
+        assert_eq!(format!("{v:?}"), "[]");
+        let e = v.set(0, 1).unwrap_err();
+        assert_eq!((e.index, e.len), (0, 0));
+        v.clear();
+        assert!(v.is_empty());
+    });
+}
+
+/// `push` returns consecutive indices and `get` reads back what was pushed,
+/// up to and not beyond `len`.
+#[test]
+fn push_returns_indices() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::new();
+        let n = scaled(1000, 1000, 40);
+        for i in 0..n {
+            assert_eq!(v.push(i as u64 * 3), i);
+            assert_eq!(v.len(), i + 1);
+        }
+        for i in 0..n {
+            assert_eq!(v.get(i), Some(i as u64 * 3), "index {i}");
+        }
+        assert_eq!(v.get(n), None, "index len");
+        assert_eq!(v.get(n + 1), None, "index len + 1");
+        assert_eq!(v.get(usize::MAX), None);
+    });
+}
+
+/// Around every bucket boundary (8, 24, 56, 120, ... elements) pushes and
+/// pops keep the right values; values repeat on purpose.
+#[test]
+fn bucket_boundaries() {
+    for_each_backend!(|R| {
+        let boundaries: &[usize] =
+            if cfg!(miri) { &[7, 8, 23, 24] } else { &[7, 8, 23, 24, 55, 56, 119, 120, 247, 248] };
+        for &b in boundaries {
+            let v = SecVec::<u32, R>::new();
+            for i in 0..=b {
+                v.push((i % 5) as u32);
+            }
+            assert_eq!(v.len(), b + 1);
+            assert_eq!(v.get(b), Some((b % 5) as u32), "last index {b}");
+            assert_eq!(v.get(b - 1), Some(((b - 1) % 5) as u32));
+            assert_eq!(v.get(b + 1), None);
+            // Pop back across the boundary and push again over old slots.
+            assert_eq!(v.pop(), Some((b % 5) as u32));
+            assert_eq!(v.pop(), Some(((b - 1) % 5) as u32));
+            assert_eq!(v.push(77), b - 1);
+            assert_eq!(v.push(78), b);
+            assert_eq!(v.to_vec()[b - 1..], [77, 78]);
+        }
+    });
+}
+
+/// `pop` returns elements in reverse order, then `None`.
+#[test]
+fn pop_is_lifo() {
+    for_each_backend!(|R| {
+        let v = SecVec::<i64, R>::new();
+        let n = scaled(500, 500, 30);
+        for i in 0..n as i64 {
+            v.push(-i);
+        }
+        for i in (0..n as i64).rev() {
+            assert_eq!(v.pop(), Some(-i));
+        }
+        assert_eq!(v.pop(), None);
+        assert_eq!(v.len(), 0);
+    });
+}
+
+/// `set` returns the old value and changes only its index; out of range is
+/// an error naming index and length that changes nothing.
+#[test]
+fn set_and_its_errors() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u16, R>::new();
+        for i in 0..10 {
+            v.push(i);
+        }
+        assert_eq!(v.set(3, 300), Ok(3));
+        assert_eq!(v.set(3, 301), Ok(300));
+        assert_eq!(v.set(9, 900), Ok(9));
+        assert_eq!(v.to_vec(), [0, 1, 2, 301, 4, 5, 6, 7, 8, 900]);
+        for bad in [10, 11, usize::MAX] {
+            let e = v.set(bad, 1).unwrap_err();
+            assert_eq!((e.index, e.len), (bad, 10));
+            assert_eq!(e.to_string(), format!("index {bad} is out of bounds for a SecVec of length 10"));
+        }
+        assert_eq!(v.len(), 10);
+        assert_eq!(v.to_vec(), [0, 1, 2, 301, 4, 5, 6, 7, 8, 900]);
+        // A set value survives a pop of a later element and is popped itself.
+        assert_eq!(v.pop(), Some(900));
+        assert_eq!(v.set(9, 1).unwrap_err().len, 9);
+    });
+}
+
+/// `clear` empties the vector in one step and pushes start again at 0.
+#[test]
+fn clear_restarts_at_zero() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u8, R>::new();
+        for i in 0..20 {
+            v.push(i);
+        }
+        v.clear();
+        assert_eq!(v.len(), 0);
+        assert_eq!(v.get(0), None);
+        assert_eq!(v.pop(), None);
+        assert_eq!(v.push(200), 0);
+        assert_eq!(v.to_vec(), [200]);
+    });
+}
+
+/// Pre-allocation changes no contents and is accounted as bucket bytes.
+#[test]
+fn reserve_and_with_capacity() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u32, R>::with_capacity(100);
+        assert!(v.is_empty());
+        let bytes = v.stats().snapshot().bucket_bytes;
+        // 100 elements need buckets of 8 + 16 + 32 + 64 slots of 16 bytes.
+        assert_eq!(bytes, (8 + 16 + 32 + 64) * 16);
+        for i in 0..100 {
+            v.push(i);
+        }
+        assert_eq!(v.stats().snapshot().bucket_bytes, bytes, "no allocation in push after with_capacity");
+        v.reserve(30);
+        assert_eq!(v.stats().snapshot().bucket_bytes, bytes + 128 * 16);
+        assert_eq!(v.len(), 100);
+        assert_eq!(v.get(99), Some(99));
+    });
+}
+
+/// Reserving more than can exist is an error (`try_reserve`) or a clear
+/// panic (`reserve`, `with_capacity`), like `Vec`'s "capacity overflow",
+/// and allocates nothing; the vector is unchanged.
+#[test]
+fn reserve_beyond_what_can_exist() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::new();
+        v.push(1);
+        let before = v.stats().snapshot().bucket_bytes;
+        let e = v.try_reserve(usize::MAX).unwrap_err();
+        assert!(e.to_string().contains("capacity exceeded"), "{e}");
+        assert_eq!(v.stats().snapshot().bucket_bytes, before, "nothing allocated");
+        let panic =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| v.reserve(usize::MAX))).unwrap_err();
+        let msg = panic.downcast_ref::<String>().expect("panic message is a String");
+        assert!(msg.contains("capacity exceeded") && msg.contains("with 1 elements"), "{msg}");
+        let panic = std::panic::catch_unwind(|| SecVec::<u64, R>::with_capacity(usize::MAX - 8)).unwrap_err();
+        let msg = panic.downcast_ref::<String>().expect("panic message is a String");
+        assert!(msg.contains("capacity exceeded"), "{msg}");
+        assert_eq!(v.to_vec(), [1]);
+        assert!(v.try_reserve(100).is_ok());
+    });
+}
+
+/// A bounded vector refuses pushes past its maximum: `try_push` gives the
+/// value back, `push` panics with a clear message, nothing is lost.
+#[test]
+fn bounded_capacity() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::bounded(3);
+        assert_eq!(v.max_len(), 3);
+        for i in 0..3 {
+            assert_eq!(v.try_push(i), Ok(i as usize));
+        }
+        let e = v.try_push(42).unwrap_err();
+        assert_eq!((e.value, e.max_len), (42, 3));
+        assert_eq!(e.to_string(), "SecVec capacity exhausted: it already holds its maximum of 3 elements");
+        let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| v.push(43))).unwrap_err();
+        let msg = panic.downcast_ref::<String>().expect("panic message is a String");
+        assert!(msg.contains("capacity exhausted") && msg.contains("maximum of 3"), "{msg}");
+        assert_eq!(v.to_vec(), [0, 1, 2], "failed pushes change nothing");
+        assert_eq!(v.pop(), Some(2));
+        assert_eq!(v.try_push(5), Ok(2), "room again after a pop");
+        assert_eq!(SecVec::<u64, R>::new().max_len(), usize::MAX - 7);
+    });
+}
+
+/// `to_vec`, `iter`, `IntoIterator` and `Debug` agree.
+#[test]
+fn snapshot_iter_debug() {
+    for_each_backend!(|R| {
+        let v = SecVec::<i32, R>::new();
+        for i in [3, -1, 4, -1, 5] {
+            v.push(i);
+        }
+        assert_eq!(v.to_vec(), [3, -1, 4, -1, 5]);
+        assert_eq!(v.iter().collect::<Vec<_>>(), [3, -1, 4, -1, 5]);
+        assert_eq!((&v).into_iter().sum::<i32>(), 10);
+        assert_eq!(format!("{v:?}"), "[3, -1, 4, -1, 5]");
+    });
+}
+
+/// `FromIterator`, `Extend` and `Default`.
+#[test]
+fn collect_extend_default() {
+    for_each_backend!(|R| {
+        let mut v: SecVec<u64, R> = (1..=4).collect();
+        v.extend([5, 6]);
+        assert_eq!(v.to_vec(), [1, 2, 3, 4, 5, 6]);
+        let d = SecVec::<u64, R>::default();
+        assert!(d.is_empty());
+    });
+}
+
+/// Every supported element type round-trips, including ones with invalid
+/// bit patterns (`bool`, `char`) and a padding-free `#[repr(C)]` struct.
+#[test]
+fn element_types() {
+    for_each_backend!(|R| {
+        #[derive(Clone, Copy, Debug, PartialEq, bytemuck::NoUninit)]
+        #[repr(C)]
+        struct Pair {
+            a: u16,
+            b: u16,
+            c: u32,
+        }
+        fn check<T: secvec_core::Element + PartialEq + core::fmt::Debug, R: secvec_core::Reclaimer>(
+            vals: &[T],
+        ) {
+            let v = SecVec::<T, R>::new();
+            for &x in vals {
+                v.push(x);
+            }
+            assert_eq!(v.to_vec(), vals);
+            assert_eq!(v.set(0, vals[1]), Ok(vals[0]));
+            assert_eq!(v.pop(), vals.last().copied());
+        }
+        check::<u8, R>(&[0, 255, 7]);
+        check::<i16, R>(&[-1, i16::MIN, 3]);
+        check::<u32, R>(&[u32::MAX, 0, 1]);
+        check::<i64, R>(&[i64::MIN, i64::MAX, 0]);
+        check::<usize, R>(&[usize::MAX, 1, 2]);
+        check::<f32, R>(&[1.5, -0.25, f32::MAX]);
+        check::<f64, R>(&[f64::MIN_POSITIVE, 2.0, -3.0]);
+        check::<char, R>(&['a', 'λ', '🦀']);
+        check::<bool, R>(&[true, false, true]);
+        check::<Pair, R>(&[
+            Pair { a: 1, b: 2, c: 3 },
+            Pair { a: u16::MAX, b: 0, c: u32::MAX },
+            Pair { a: 0, b: 0, c: 0 },
+        ]);
+    });
+}
