@@ -16,3 +16,8 @@ step "controls 3: elimination that ignores which descriptor an offer was made ag
 expect_failure "elimination without the sequence-number match under loom" "not linearizable\\|final contents differ" \
   env RUSTFLAGS='--cfg loom --cfg secvec_defect="elimination"' CARGO_TARGET_DIR=target/loom-elim \
   cargo test -p secvec-loom --release --test loom --locked -- pop_ignores_offers_against_older_descriptors
+
+step "controls 4: the hazard fast path without its 'still current' check is caught by the suite"
+expect_failure "hazard fast path trusting a stale protection" "of another thread not seen" \
+  env SECVEC_BACKENDS=hazard RUSTFLAGS='--cfg secvec_defect="hazard_fast_path"' CARGO_TARGET_DIR=target/defect-hazard \
+  cargo test -p secvec-suite --test pinned --locked -- a_reader_sees_other_threads_writes

@@ -46,18 +46,19 @@
 //! collector is never freed and nothing it holds is ever freed either (a
 //! leak, never a use after free).
 //!
-//! A guard cannot outlive its vector (it borrows it):
+//! A handle (and its guard) cannot outlive its vector (it borrows it):
 //!
 //! ```compile_fail,E0505
 //! let v = reclaim_epoch::SecVec::<u64>::new();
-//! let reader = v.stalled_reader();
+//! let reader = v.pin();
 //! drop(v); // error: `v` is borrowed by `reader`
 //! drop(reader);
 //! ```
 //!
 //! ```
 //! let v = reclaim_epoch::SecVec::<u64>::new();
-//! let reader = v.stalled_reader();
+//! let mut reader = v.pin();
+//! assert_eq!(reader.len(), 0);
 //! drop(reader); // the same in the right order compiles
 //! drop(v);
 //! ```
@@ -171,6 +172,10 @@ unsafe impl Reclaimer for Epoch {
     #[inline]
     fn protect<T: Sync>(_: &mut EpochGuard<'_>, src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
+    }
+
+    fn refresh(guard: &mut EpochGuard<'_>) {
+        guard.guard.repin();
     }
 
     #[inline]

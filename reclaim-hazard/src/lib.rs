@@ -45,6 +45,7 @@ use haphazard::{Domain, HazardPointer};
 use secvec_core::per_thread::{PerThread, ThreadEntry};
 use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
 use std::cell::Cell;
+use std::sync::atomic::Ordering;
 
 /// The hazard-pointer reclaimer.
 #[derive(Debug, Clone, Copy, Default)]
@@ -71,7 +72,15 @@ pub struct HazardDomain {
 }
 
 /// A thread's cached hazard pointer (`None` while a guard uses it).
-type Cached = Cell<Option<HazardPointer<'static, Family>>>;
+type Cached = Cell<Option<Kept>>;
+
+/// A hazard pointer and the address it has protected continuously since
+/// `protect` validated it (0 if none): kept between operations, so that
+/// the next operation finds the descriptor still current and protected.
+struct Kept {
+    hp: HazardPointer<'static, Family>,
+    protected: usize,
+}
 
 impl HazardDomain {
     /// A hazard pointer of this domain, with the borrow of the domain
@@ -93,11 +102,11 @@ impl HazardDomain {
                 // A nested guard on the same thread (the cache is empty) gets
                 // a fresh hazard pointer; it is cached when the outer one is
                 // not.
-                let hp = home.take().unwrap_or_else(|| self.new_hazard());
-                HazardGuard { hp: Some(hp), home: Some(home) }
+                let kept = home.take().unwrap_or_else(|| Kept { hp: self.new_hazard(), protected: 0 });
+                HazardGuard { kept: Some(kept), home: Some(home) }
             }
             // No slot: an uncached hazard pointer, released when the guard drops.
-            None => HazardGuard { hp: Some(self.new_hazard()), home: None },
+            None => HazardGuard { kept: Some(Kept { hp: self.new_hazard(), protected: 0 }), home: None },
         }
     }
 }
@@ -108,9 +117,10 @@ impl core::fmt::Debug for HazardDomain {
     }
 }
 
-/// One guard's hazard pointer, returned to its thread's cache on drop.
+/// One guard's hazard pointer, returned to its thread's cache on drop,
+/// still protecting the last descriptor it protected.
 pub struct HazardGuard<'d> {
-    hp: Option<HazardPointer<'static, Family>>,
+    kept: Option<Kept>,
     /// The thread's cache entry (`None` on the uncached path); it keeps the
     /// thread's slot, so no other thread uses the entry meanwhile.
     home: Option<ThreadEntry<'d, Cached>>,
@@ -118,22 +128,46 @@ pub struct HazardGuard<'d> {
 
 impl Drop for HazardGuard<'_> {
     fn drop(&mut self) {
-        if let Some(mut hp) = self.hp.take() {
-            hp.reset_protection();
-            // If a nested guard refilled the cache meanwhile, ours is
-            // simply dropped (released into the domain); so is an uncached one.
-            if let Some(home) = &self.home {
-                drop(home.replace(Some(hp)));
-            }
+        // Cached with its protection: the thread's next operation on this
+        // vector skips publishing if the descriptor is still current (at
+        // most one descriptor per thread and vector is kept from
+        // reclamation this way). If a nested guard refilled the cache
+        // meanwhile, the one there is dropped (reset and released into the
+        // domain); so is an uncached one.
+        if let (Some(kept), Some(home)) = (self.kept.take(), &self.home) {
+            drop(home.replace(Some(kept)));
         }
     }
+}
+
+/// The fast path: the pointer to return for `current` (just loaded from
+/// the source) without publishing again, if `protected` (the address our
+/// hazard pointer has published, unchanged, since `protect_ptr` validated
+/// it) is that very pointer.
+#[cfg(not(secvec_defect = "hazard_fast_path"))]
+#[inline]
+fn still_protected<T>(protected: usize, current: *mut T) -> Option<*mut T> {
+    (protected != 0 && protected == current as usize).then_some(current)
+}
+
+/// Negative control, built only with `--cfg secvec_defect="hazard_fast_path"`:
+/// the fast path without the "still current" check returns the descriptor
+/// protected last, however stale; the suite's
+/// `a_reader_sees_other_threads_writes` must fail.
+#[cfg(secvec_defect = "hazard_fast_path")]
+#[inline]
+fn still_protected<T>(protected: usize, _: *mut T) -> Option<*mut T> {
+    (protected != 0).then_some(protected as *mut T)
 }
 
 // SAFETY: 1. `protect` is haphazard's `protect_ptr` on the guard's hazard
 // pointer, which publishes the pointer and returns it only after re-reading
 // `src` and finding it unchanged; haphazard's domain frees no retired pointer
 // that a hazard pointer of the same domain names, until that hazard pointer
-// is re-pointed or reset (which happens only when the guard drops).
+// is re-pointed (by a `protect` returning another pointer) or reset
+// (`refresh`, or its drop when it leaves the cache). The fast path returns
+// the pointer already published only when `src` still holds it (see
+// `protect`).
 // 2. `retire` is `retire_ptr::<T, Reclaimed<T>>`, which frees once, by
 // dropping a `Reclaimed`, i.e. by `Retire::reclaim`. 3. A guard borrows the
 // `HazardDomain`; dropping it drops the cached hazard pointers, then the
@@ -164,10 +198,33 @@ unsafe impl Reclaimer for Hazard {
 
     #[inline]
     fn protect<T: Sync>(guard: &mut HazardGuard<'_>, src: &AtomicPtr<T>) -> *mut T {
-        let hp = guard.hp.as_mut().expect("a live guard holds its hazard pointer");
-        match hp.protect_ptr(src) {
-            Some((p, _)) => p.as_ptr(),
-            None => core::ptr::null_mut(),
+        let kept = guard.kept.as_mut().expect("a live guard holds its hazard pointer");
+        let current = src.load(Ordering::Acquire);
+        // The fast path (safety point 1): our hazard pointer has published
+        // `kept.protected` continuously since it was validated (every path
+        // that re-points or resets it updates `protected` with it), so that
+        // descriptor has not been freed, and its memory has not been reused
+        // for another one: `current` equal to it *is* it, still current. No
+        // store, no fence.
+        if let Some(p) = still_protected(kept.protected, current) {
+            return p;
+        }
+        match kept.hp.protect_ptr(src) {
+            Some((p, _)) => {
+                kept.protected = p.as_ptr() as usize;
+                p.as_ptr()
+            }
+            None => {
+                kept.protected = 0;
+                core::ptr::null_mut()
+            }
+        }
+    }
+
+    fn refresh(guard: &mut HazardGuard<'_>) {
+        if let Some(kept) = guard.kept.as_mut() {
+            kept.hp.reset_protection();
+            kept.protected = 0;
         }
     }
 

@@ -80,6 +80,8 @@ unsafe impl Reclaimer for Leak {
 
     fn pin(_: &()) {}
 
+    fn refresh(_: &mut ()) {}
+
     #[inline]
     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)

@@ -163,6 +163,13 @@ unsafe impl Reclaimer for Seize {
         }
     }
 
+    fn refresh(guard: &mut SeizeGuard<'_>) {
+        match &mut guard.0 {
+            Kind::Local(g) => g.refresh(),
+            Kind::Owned(g) => g.refresh(),
+        }
+    }
+
     #[inline]
     unsafe fn retire<T: Retire>(_: &Collector, guard: &SeizeGuard<'_>, ptr: *mut T) {
         // SAFETY: seize requires that the retired pointer is no longer

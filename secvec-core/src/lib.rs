@@ -42,6 +42,7 @@
 //!     fn new_domain() {}
 //!     unsafe fn guard(_: &()) {}
 //!     fn pin(_: &()) {}
+//!     fn refresh(_: &mut ()) {}
 //!     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
 //!         src.load(Ordering::Acquire)
 //!     }
@@ -82,6 +83,7 @@ mod elimination;
 mod error;
 mod home;
 pub mod per_thread;
+mod pinned;
 mod pool;
 mod reclaimer;
 // Without `accounting` only `Event` is used (counting compiles to nothing).
@@ -93,6 +95,7 @@ mod vec;
 
 pub use element::Element;
 pub use error::{CapacityError, IndexOutOfBounds};
+pub use pinned::{Pinned, PinnedIter};
 pub use reclaimer::{Reclaimer, Retire};
 #[cfg(feature = "accounting")]
 pub use stats::{Snapshot, Stats};

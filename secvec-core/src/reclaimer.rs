@@ -24,8 +24,9 @@ use crate::sync::AtomicPtr;
 ///
 /// 1. **Protection.** If [`protect`](Reclaimer::protect) returns a non-null
 ///    `p` through a guard `g` of `d`, then `p` was the value of `src` at some
-///    moment during the call, and `p` is not freed while `g` is alive and has
-///    not been passed to `protect` again, even if `p` is retired into `d`
+///    moment during the call, and `p` is not freed while `g` is alive, until
+///    a later `protect` through `g` returns another pointer or `g` is passed
+///    to [`refresh`](Reclaimer::refresh), even if `p` is retired into `d`
 ///    after that moment.
 /// 2. **Freeing.** A pointer passed to [`retire`](Reclaimer::retire) is
 ///    either freed exactly once, by calling [`Retire::reclaim`] on it, or
@@ -89,6 +90,11 @@ pub unsafe trait Reclaimer: Send + Sync + 'static {
     /// Loads `src` (with at least `Acquire` ordering) and protects the result
     /// for as long as `guard` lives or until `guard` protects something else.
     fn protect<T: Sync>(guard: &mut Self::Guard<'_>, src: &AtomicPtr<T>) -> *mut T;
+
+    /// Lets reclamation advance past a guard that is kept (a handle in a
+    /// long loop): afterwards nothing it protected before is protected
+    /// through it any more, as if it had been dropped and taken anew.
+    fn refresh(guard: &mut Self::Guard<'_>);
 
     /// Hands over `ptr`, already unlinked, to be freed with
     /// [`Retire::reclaim`] once no guard can reach it.

@@ -212,8 +212,13 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// Appends `value` and returns the index it was written at, or gives the
     /// value back if the vector is full.
     pub fn try_push(&self, value: T) -> Result<usize, CapacityError<T>> {
+        self.with_guard(|g| self.try_push_in(g, value))
+    }
+
+    pub(crate) fn try_push_in(&self, guard: &mut R::Guard<'_>, value: T) -> Result<usize, CapacityError<T>> {
         let new = encode(value);
         self.transact(
+            guard,
             |s| {
                 if s.size >= self.max_len {
                     return Step::Done(Err(CapacityError { value, max_len: self.max_len }));
@@ -238,6 +243,10 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// Removes the last element and returns it, or `None` if the vector is
     /// empty.
     pub fn pop(&self) -> Option<T> {
+        self.with_guard(|g| self.pop_in(g))
+    }
+
+    pub(crate) fn pop_in(&self, guard: &mut R::Guard<'_>) -> Option<T> {
         let eliminate = |s: &State, _| {
             // A push offered its value while `s` was current: the pair took
             // effect then, the push first (elimination.rs).
@@ -248,6 +257,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             Some(Some(unsafe { decode::<T>(bits) }))
         };
         self.transact(
+            guard,
             |s| {
                 if s.size == 0 {
                     return Step::Done(None);
@@ -268,8 +278,11 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// The element at `index`, or `None` if `index >= len()`.
     pub fn get(&self, index: usize) -> Option<T> {
-        // SAFETY: guard 1: dropped at the end of this statement.
-        let state = self.load_state(&mut unsafe { R::guard(&self.domain) });
+        self.with_guard(|g| self.get_in(g, index))
+    }
+
+    pub(crate) fn get_in(&self, guard: &mut R::Guard<'_>, index: usize) -> Option<T> {
+        let state = self.load_state(guard);
         if index >= state.size {
             return None;
         }
@@ -291,8 +304,18 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// [`IndexOutOfBounds`] (naming `index` and the length) if
     /// `index >= len()`; the vector is unchanged.
     pub fn set(&self, index: usize, value: T) -> Result<T, IndexOutOfBounds> {
+        self.with_guard(|g| self.set_in(g, index, value))
+    }
+
+    pub(crate) fn set_in(
+        &self,
+        guard: &mut R::Guard<'_>,
+        index: usize,
+        value: T,
+    ) -> Result<T, IndexOutOfBounds> {
         let new = encode(value);
         self.transact(
+            guard,
             |s| {
                 if index >= s.size {
                     return Step::Done(Err(IndexOutOfBounds { index, len: s.size }));
@@ -312,8 +335,11 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// The number of elements.
     pub fn len(&self) -> usize {
-        // SAFETY: guard 1: dropped at the end of this statement.
-        self.load_state(&mut unsafe { R::guard(&self.domain) }).size
+        self.with_guard(|g| self.len_in(g))
+    }
+
+    pub(crate) fn len_in(&self, guard: &mut R::Guard<'_>) -> usize {
+        self.load_state(guard).size
     }
 
     /// Whether the vector is empty.
@@ -323,7 +349,12 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// Removes every element (one linearizable step; slots stay allocated).
     pub fn clear(&self) {
+        self.with_guard(|g| self.clear_in(g))
+    }
+
+    pub(crate) fn clear_in(&self, guard: &mut R::Guard<'_>) {
         self.transact(
+            guard,
             |s| match s.size {
                 0 => Step::Done(()),
                 _ => Step::Install { size: 0, write: None, out: () },
@@ -366,11 +397,13 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// on a long vector it may retry many times. [`iter`](Self::iter) never
     /// retries but is not a snapshot.
     pub fn to_vec(&self) -> Vec<T> {
-        // SAFETY: guard 1: a local of this call, dropped when it returns.
-        let mut guard = unsafe { R::guard(&self.domain) };
+        self.with_guard(|g| self.to_vec_in(g))
+    }
+
+    pub(crate) fn to_vec_in(&self, guard: &mut R::Guard<'_>) -> Vec<T> {
         let backoff = Backoff::new();
         loop {
-            let (cur, state) = self.protect_state(&mut guard);
+            let (cur, state) = self.protect_state(guard);
             self.complete(&state);
             let copy = (0..state.size)
                 // SAFETY: indices below `size` (bucket installed, slot holds
@@ -396,23 +429,22 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         Iter { vec: self, next: 0 }
     }
 
-    /// Protects the current descriptor and returns the guard holding it, as
-    /// a reader paused in the middle of [`get`](Self::get) would hold it.
-    ///
-    /// While the guard lives, that descriptor is not freed; under epoch-style
-    /// reclaimers nothing retired after it is freed either. Hidden from the
-    /// docs because it exists for the test suites and the leak report (how a
-    /// reclaimer copes with a stalled reader), which live in other crates;
-    /// it is sound to use however it is kept (a `pin` guard, borrowing the
-    /// vector).
-    #[doc(hidden)]
-    pub fn stalled_reader(&self) -> R::Guard<'_> {
-        let mut guard = R::pin(&self.domain);
-        let _ = R::protect(&mut guard, &self.current);
-        guard
+    // ----- the algorithm, once -------------------------------------------
+
+    /// Runs one operation `f` with a fresh guard for it.
+    #[inline]
+    fn with_guard<O>(&self, f: impl FnOnce(&mut R::Guard<'_>) -> O) -> O {
+        // SAFETY: guard 1: the guard is a local of this frame, dropped when
+        // `f` returns; `f` is one of this vector's operations, which use it
+        // and keep nothing of it.
+        let mut guard = unsafe { R::guard(&self.domain) };
+        f(&mut guard)
     }
 
-    // ----- the algorithm, once -------------------------------------------
+    /// A guard that may be kept (`Reclaimer::pin`), for handles.
+    pub(crate) fn pin_guard(&self) -> R::Guard<'_> {
+        R::pin(&self.domain)
+    }
 
     /// The slot of index `i`.
     ///
@@ -474,18 +506,16 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// the exchanger instead (see `elimination.rs`).
     fn transact<O>(
         &self,
+        guard: &mut R::Guard<'_>,
         mut step: impl FnMut(&State) -> Step<O>,
         mut eliminate: impl FnMut(&State, bool) -> Option<O>,
     ) -> O {
-        // SAFETY: guard 1: a local of this call, dropped when it returns
-        // (`step` and `eliminate` are this vector's own closures).
-        let mut guard = unsafe { R::guard(&self.domain) };
         let backoff = Backoff::new();
         // Our descriptor, allocated on the first attempt that needs one and
         // reused (it is unpublished) by later attempts.
         let mut spare: *mut Descriptor = core::ptr::null_mut();
         loop {
-            let (cur, state) = self.protect_state(&mut guard);
+            let (cur, state) = self.protect_state(guard);
             self.complete(&state);
             // `spare` is non-null exactly when an attempt lost its CAS.
             if let Some(out) = eliminate(&state, !spare.is_null()) {
@@ -521,7 +551,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                     // `protect` from now on returns it as this one. 3. Only
                     // the thread whose CAS replaced it retires it, once, into
                     // this vector's domain. 4. `guard` is of `self.domain`.
-                    unsafe { R::retire(&self.domain, &guard, cur) };
+                    unsafe { R::retire(&self.domain, guard, cur) };
                     return out;
                 }
                 Err(_) => {

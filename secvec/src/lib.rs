@@ -48,6 +48,26 @@
 //! is `no_std`. When in doubt, keep the default: hazard pointers have the
 //! only hard memory bound.
 //!
+//! # Many operations from one thread: handles
+//!
+//! [`SecVec::pin`](generic::SecVec::pin) returns a [`Pinned`] handle that
+//! keeps one reclaimer guard for all its operations. It is not a snapshot:
+//! every operation sees other threads' writes. With epochs and seize a live
+//! handle holds back reclamation; [`Pinned::refresh`] lets it advance.
+//!
+//! ```
+//! # #[cfg(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"))] {
+//! let v = secvec::SecVec::<u64>::new();
+//! let mut h = v.pin();
+//! for i in 0..100 {
+//!     h.push(i);
+//! }
+//! assert_eq!(h.iter().sum::<u64>(), 4950);
+//! h.refresh();
+//! assert_eq!(h.len(), 100);
+//! # }
+//! ```
+//!
 //! # Leak reports
 //!
 //! With the default `accounting` feature, every vector counts its
@@ -75,7 +95,9 @@
 //! [`generic::SecVec`] takes any [`Reclaimer`] implementation; a reclaimer
 //! frees what it was given by calling [`Retire::reclaim`] on it.
 
-pub use secvec_core::{CapacityError, Element, IndexOutOfBounds, Iter, Reclaimer, Retire};
+pub use secvec_core::{
+    CapacityError, Element, IndexOutOfBounds, Iter, Pinned, PinnedIter, Reclaimer, Retire,
+};
 #[cfg(feature = "accounting")]
 pub use secvec_core::{Snapshot, Stats};
 

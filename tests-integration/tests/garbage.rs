@@ -14,7 +14,7 @@
 //! After every run, the reclaiming backends have leaked nothing.
 
 use secvec_suite::backends::{Epoch, Hazard, Leak, Seize};
-use secvec_suite::garbage::{GarbageRun, measure_garbage};
+use secvec_suite::garbage::{GarbageRun, Reader, measure_garbage};
 use secvec_suite::scaled;
 
 /// haphazard 0.1.8 reclaims a domain once more than `RCOUNT_THRESHOLD`
@@ -27,16 +27,16 @@ fn ops() -> usize {
     scaled(250_000, 25_000, 200)
 }
 
-fn run<R: secvec_core::Reclaimer>(name: &str, stall: bool) -> GarbageRun {
-    let r = measure_garbage::<R>(THREADS, ops(), stall);
-    eprintln!("{name:>6} stall={stall:<5} {r:?}");
+fn run<R: secvec_core::Reclaimer>(name: &str, reader: Reader) -> GarbageRun {
+    let r = measure_garbage::<R>(THREADS, ops(), reader);
+    eprintln!("{name:>6} {reader:?} {r:?}");
     assert!(r.retired > 0);
     r
 }
 
 #[test]
 fn hazard_garbage_is_bounded_by_its_threshold() {
-    let r = run::<Hazard>("hazard", false);
+    let r = run::<Hazard>("hazard", Reader::None);
     if !cfg!(miri) {
         assert!(r.peak_outstanding <= BOUND, "{r:?}");
     }
@@ -44,10 +44,10 @@ fn hazard_garbage_is_bounded_by_its_threshold() {
 }
 
 #[test]
-fn hazard_garbage_stays_bounded_with_a_stalled_reader() {
-    let r = run::<Hazard>("hazard", true);
+fn hazard_garbage_stays_bounded_with_an_idle_handle() {
+    let r = run::<Hazard>("hazard", Reader::IdleHandle);
     if !cfg!(miri) {
-        // The stalled reader pins one descriptor, not the ones after it.
+        // The idle handle pins one descriptor, not the ones after it.
         assert!(r.peak_outstanding <= BOUND + 1, "{r:?}");
     }
     assert_eq!(r.leaked_after_drop, 0);
@@ -55,46 +55,59 @@ fn hazard_garbage_stays_bounded_with_a_stalled_reader() {
 
 /// Epoch-style backends, all threads progressing: most garbage is freed
 /// while the vector lives, the rest at drop.
-fn frees_during_the_run<R: secvec_core::Reclaimer>(name: &str) {
-    let r = run::<R>(name, false);
+fn frees_during_the_run<R: secvec_core::Reclaimer>(name: &str, reader: Reader) {
+    let r = run::<R>(name, reader);
     assert!(r.reclaimed_during_run * 2 >= r.retired, "less than half freed during the run: {r:?}");
     assert_eq!(r.leaked_after_drop, 0);
 }
 
-/// Epoch-style backends with a reader stalled from the start: nothing
-/// retired during the stall is freed until it ends, then everything is.
+/// Epoch-style backends with a handle held idle from the start (a stalled
+/// reader): nothing retired meanwhile is freed until it goes, then
+/// everything is.
 fn stall_holds_everything<R: secvec_core::Reclaimer>(name: &str) {
-    let r = run::<R>(name, true);
+    let r = run::<R>(name, Reader::IdleHandle);
     assert_eq!(r.outstanding_at_end, r.retired, "{r:?}");
     assert_eq!(r.leaked_after_drop, 0, "freed once the reader resumes and the vector drops");
 }
 
 #[test]
 fn epoch_frees_during_the_run_when_all_threads_progress() {
-    frees_during_the_run::<Epoch>("epoch");
+    frees_during_the_run::<Epoch>("epoch", Reader::None);
+}
+
+/// A handle kept for the whole run that calls `refresh` after each read
+/// lets the epoch advance.
+#[test]
+fn epoch_frees_during_the_run_with_a_refreshing_handle() {
+    frees_during_the_run::<Epoch>("epoch", Reader::RefreshingHandle);
 }
 
 /// Pinned before any retire: the global epoch can advance at most once.
 #[test]
-fn epoch_garbage_grows_with_a_stalled_reader() {
+fn epoch_garbage_grows_with_an_idle_handle() {
     stall_holds_everything::<Epoch>("epoch");
 }
 
 #[test]
 fn seize_frees_during_the_run_when_all_threads_progress() {
-    frees_during_the_run::<Seize>("seize");
+    frees_during_the_run::<Seize>("seize", Reader::None);
+}
+
+#[test]
+fn seize_frees_during_the_run_with_a_refreshing_handle() {
+    frees_during_the_run::<Seize>("seize", Reader::RefreshingHandle);
 }
 
 /// Every batch retired while the reader is active counts it as a
 /// reference, so none can be freed before it leaves.
 #[test]
-fn seize_garbage_grows_with_a_stalled_reader() {
+fn seize_garbage_grows_with_an_idle_handle() {
     stall_holds_everything::<Seize>("seize");
 }
 
 #[test]
 fn leak_frees_nothing() {
-    let r = run::<Leak>("leak", false);
+    let r = run::<Leak>("leak", Reader::None);
     assert_eq!(r.reclaimed_during_run, 0);
     assert_eq!(r.outstanding_at_end, r.retired);
     assert_eq!(r.leaked_after_drop, r.retired);

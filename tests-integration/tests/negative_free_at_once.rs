@@ -19,6 +19,8 @@ unsafe impl Reclaimer for FreeAtOnce {
     fn new_domain() {}
     unsafe fn guard(_: &()) {}
     fn pin(_: &()) {}
+
+    fn refresh(_: &mut ()) {}
     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
     }

@@ -63,6 +63,7 @@ unsafe impl Reclaimer for AtDrop {
     }
     unsafe fn guard(_: &Retired) {}
     fn pin(_: &Retired) {}
+    fn refresh(_: &mut ()) {}
     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
     }

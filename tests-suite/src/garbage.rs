@@ -22,19 +22,34 @@ pub struct GarbageRun {
     pub samples: u64,
 }
 
+/// What the sampling thread does besides sampling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader {
+    /// Nothing: all threads progress.
+    None,
+    /// Holds a handle ([`SecVec::pin`]) that protected the current
+    /// descriptor once and then stays idle for the whole run: a reader
+    /// stalled in the middle of an operation.
+    IdleHandle,
+    /// Holds a handle for the whole run and reads through it, calling
+    /// `refresh` after every read.
+    RefreshingHandle,
+}
+
 /// Runs `threads` workers doing push/pop 50/50 (`ops` each) on a fresh
 /// vector while the calling thread samples outstanding garbage as fast as it
-/// can (it yields between samples; no sleeps). With `stall`, a guard that
-/// protects the current descriptor is held for the whole run, as by a reader
-/// stalled in the middle of `get`.
-pub fn measure_garbage<R: Reclaimer>(threads: usize, ops: usize, stall: bool) -> GarbageRun {
+/// can (it yields between samples; no sleeps), acting as `reader` says.
+pub fn measure_garbage<R: Reclaimer>(threads: usize, ops: usize, reader: Reader) -> GarbageRun {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let v = SecVec::<u64, R>::new();
     let stats = v.stats();
     let running = AtomicUsize::new(threads);
     let mut peak = 0;
     let mut samples = 0;
-    let guard = stall.then(|| v.stalled_reader());
+    let mut handle = (reader != Reader::None).then(|| v.pin());
+    if let Some(h) = &mut handle {
+        h.len(); // protects the current descriptor
+    }
     thread::scope(|s| {
         for t in 0..threads {
             let (v, running) = (&v, &running);
@@ -52,11 +67,15 @@ pub fn measure_garbage<R: Reclaimer>(threads: usize, ops: usize, stall: bool) ->
         while running.load(Ordering::Acquire) != 0 {
             peak = peak.max(stats.snapshot().outstanding);
             samples += 1;
+            if let (Reader::RefreshingHandle, Some(h)) = (reader, &mut handle) {
+                let _ = h.get(0);
+                h.refresh();
+            }
             thread::yield_now();
         }
     });
     let end = stats.snapshot();
-    drop(guard);
+    drop(handle);
     drop(v);
     let after = stats.snapshot();
     assert_identity(&after);

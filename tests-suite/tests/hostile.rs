@@ -57,7 +57,7 @@ fn churn<R: secvec_core::Reclaimer>(v: &SecVec<u64, R>, ops: usize, tag: u64) {
     }
 }
 
-/// A thread in its last thread-local destructor still holds a guard it
+/// A thread in its last thread-local destructor still holds a handle it
 /// took while running, and drops it, then operates on the vector, at the
 /// same time as a thread started after the first one's per-thread state
 /// was torn down (the moment id-reusing registries hand the new thread the
@@ -83,16 +83,14 @@ fn exiting_and_new_thread_share_nothing() {
                 at_thread_exit(move || {
                     in_hook_tx.send(()).unwrap();
                     both.wait();
-                    // The guard taken while running (`()` for the leak backend).
-                    #[allow(dropping_copy_types)]
-                    drop(in_hook.borrow_mut().take());
+                    // Drops the handle taken while running.
+                    in_hook.borrow_mut().take();
                     churn(v, ops, 1_000_000);
                 });
                 churn(v, ops, 0); // creates this thread's per-thread state, after the hook
-                #[allow(clippy::unit_arg)] // the leak backend's guard is `()`
-                {
-                    *kept.borrow_mut() = Some(v.stalled_reader());
-                }
+                let mut handle = v.pin();
+                handle.len(); // protects the current descriptor
+                *kept.borrow_mut() = Some(handle);
             })
         };
         in_hook_rx.recv().unwrap();

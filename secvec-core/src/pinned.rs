@@ -1,0 +1,172 @@
+//! Pinned handles: one reclaimer guard kept for many operations.
+//!
+//! Every plain operation takes a guard and gives it back: hazard pointers
+//! publish and fence, epochs pin, seize enters. A [`Pinned`] handle takes a
+//! guard once ([`Reclaimer::pin`]) and runs each operation through it. It
+//! is not a snapshot: each operation still loads the current descriptor,
+//! sees other threads' writes, and is linearizable exactly as the plain
+//! one (the same code runs, with a longer-lived guard). What the handle
+//! changes is what the guard keeps from reclamation while it lives:
+//!
+//! * hazard pointers: the one descriptor last protected (bounded);
+//! * epochs and seize: everything retired since the guard was pinned, by
+//!   every thread, until [`Pinned::refresh`] or the drop. A handle held idle
+//!   stops reclamation like any long-lived guard; long loops should call
+//!   `refresh` every so often (papaya and flurry re-pin every ~1000
+//!   operations).
+
+use crate::element::Element;
+use crate::error::{CapacityError, IndexOutOfBounds};
+use crate::reclaimer::Reclaimer;
+use crate::vec::SecVec;
+use core::marker::PhantomData;
+
+/// A handle on a [`SecVec`] that keeps one reclaimer guard for all its
+/// operations; see [`SecVec::pin`].
+///
+/// It borrows its vector (it cannot be used on another one, or outlive
+/// it) and stays on the thread that made it:
+///
+/// ```compile_fail
+/// # use secvec_core::SecVec;
+/// # struct Leak;
+/// # // SAFETY: nothing is ever freed; no per-thread state.
+/// # unsafe impl secvec_core::Reclaimer for Leak {
+/// #     type Domain = (); type Guard<'d> = ();
+/// #     fn new_domain() {} unsafe fn guard(_: &()) {} fn pin(_: &()) {} fn refresh(_: &mut ()) {}
+/// #     fn protect<T: Sync>(_: &mut (), s: &secvec_core::sync::AtomicPtr<T>) -> *mut T { s.load(std::sync::atomic::Ordering::Acquire) }
+/// #     unsafe fn retire<T: secvec_core::Retire>(_: &(), _: &(), _: *mut T) {}
+/// # }
+/// fn on_another_thread<S: Send>(_: S) {}
+/// let v = SecVec::<u64, Leak>::new();
+/// on_another_thread(v.pin()); // error: `Pinned` is not `Send`
+/// ```
+pub struct Pinned<'v, T: Element, R: Reclaimer> {
+    vec: &'v SecVec<T, R>,
+    guard: R::Guard<'v>,
+    /// `!Send` and `!Sync` whatever the guard is: per-thread state behind
+    /// it belongs to this thread.
+    _not_send: PhantomData<*const ()>,
+}
+
+impl<T: Element, R: Reclaimer> SecVec<T, R> {
+    /// A handle that runs many operations under one reclaimer guard, for
+    /// read loops and bursts of writes from one thread.
+    ///
+    /// Each operation through it reloads the vector's state, so it sees
+    /// other threads' writes and is linearizable like the plain one; only
+    /// the cost of protection is paid once. With epoch-style reclaimers
+    /// (epoch, seize) a live handle stops reclamation of everything retired
+    /// meanwhile: call [`Pinned::refresh`] in long loops, and do not keep
+    /// a handle idle. With hazard pointers it keeps one descriptor.
+    pub fn pin(&self) -> Pinned<'_, T, R> {
+        Pinned { vec: self, guard: self.pin_guard(), _not_send: PhantomData }
+    }
+}
+
+impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
+    /// The vector this handle operates on.
+    pub fn vec(&self) -> &'v SecVec<T, R> {
+        self.vec
+    }
+
+    /// [`SecVec::get`] through this handle's guard.
+    #[inline]
+    pub fn get(&mut self, index: usize) -> Option<T> {
+        self.vec.get_in(&mut self.guard, index)
+    }
+
+    /// [`SecVec::len`] through this handle's guard.
+    #[inline]
+    pub fn len(&mut self) -> usize {
+        self.vec.len_in(&mut self.guard)
+    }
+
+    /// [`SecVec::is_empty`] through this handle's guard.
+    #[inline]
+    pub fn is_empty(&mut self) -> bool {
+        self.len() == 0
+    }
+
+    /// [`SecVec::push`] through this handle's guard.
+    ///
+    /// # Panics
+    ///
+    /// If the vector already holds [`SecVec::max_len`] elements.
+    #[track_caller]
+    pub fn push(&mut self, value: T) -> usize {
+        match self.try_push(value) {
+            Ok(index) => index,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`SecVec::try_push`] through this handle's guard.
+    pub fn try_push(&mut self, value: T) -> Result<usize, CapacityError<T>> {
+        self.vec.try_push_in(&mut self.guard, value)
+    }
+
+    /// [`SecVec::pop`] through this handle's guard.
+    pub fn pop(&mut self) -> Option<T> {
+        self.vec.pop_in(&mut self.guard)
+    }
+
+    /// [`SecVec::set`] through this handle's guard.
+    ///
+    /// # Errors
+    ///
+    /// [`IndexOutOfBounds`] if `index >= len()`; the vector is unchanged.
+    pub fn set(&mut self, index: usize, value: T) -> Result<T, IndexOutOfBounds> {
+        self.vec.set_in(&mut self.guard, index, value)
+    }
+
+    /// [`SecVec::clear`] through this handle's guard.
+    pub fn clear(&mut self) {
+        self.vec.clear_in(&mut self.guard)
+    }
+
+    /// [`SecVec::to_vec`] through this handle's guard.
+    pub fn to_vec(&mut self) -> Vec<T> {
+        self.vec.to_vec_in(&mut self.guard)
+    }
+
+    /// [`SecVec::iter`] through this handle's guard: one protection for the
+    /// whole pass (with the same weak consistency as `SecVec::iter`).
+    pub fn iter(&mut self) -> PinnedIter<'_, 'v, T, R> {
+        PinnedIter { handle: self, next: 0 }
+    }
+
+    /// Lets reclamation advance: the guard protects nothing it protected
+    /// before (epochs re-pin, seize refreshes, hazard pointers reset). Call
+    /// it every so often in a long loop over an epoch or seize handle.
+    pub fn refresh(&mut self) {
+        R::refresh(&mut self.guard);
+    }
+}
+
+impl<T: Element, R: Reclaimer> core::fmt::Debug for Pinned<'_, T, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Pinned").finish_non_exhaustive()
+    }
+}
+
+/// Iterator returned by [`Pinned::iter`].
+pub struct PinnedIter<'h, 'v, T: Element, R: Reclaimer> {
+    handle: &'h mut Pinned<'v, T, R>,
+    next: usize,
+}
+
+impl<T: Element, R: Reclaimer> Iterator for PinnedIter<'_, '_, T, R> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        let v = self.handle.get(self.next)?;
+        self.next += 1;
+        Some(v)
+    }
+}
+
+impl<T: Element, R: Reclaimer> core::fmt::Debug for PinnedIter<'_, '_, T, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PinnedIter").field("next", &self.next).finish_non_exhaustive()
+    }
+}
