@@ -12,7 +12,7 @@
 
 use plotters::prelude::*;
 use secvec_benches::contenders::Sv;
-use secvec_benches::{Rng, Workload, prepare, report, report_dir, step};
+use secvec_benches::{Contender, Rng, Workload, prepare, report, report_dir};
 use secvec_suite::alloc::{Counting, live_bytes};
 use secvec_suite::backends::SuiteBackend;
 use secvec_suite::for_each_backend;
@@ -93,9 +93,7 @@ fn measure<R: SuiteBackend>(w: Workload, threads: usize, ops: usize) -> Row {
             std::thread::spawn(move || {
                 let mut rng = Rng::new(1, t as u64);
                 start_line.wait();
-                for _ in 0..ops / threads {
-                    step(&*v, w, &mut rng);
-                }
+                v.work(w, ops / threads, &mut rng);
             })
         })
         .collect();

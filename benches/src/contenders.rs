@@ -1,8 +1,8 @@
 //! The contenders: each SecVec backend, lock-based vectors, `boxcar::Vec`
 //! and `crossbeam_queue::SegQueue`.
 
-use crate::{Contender, Ops};
-use secvec_core::SecVec;
+use crate::{Contender, Ops, REFRESH_EVERY, Rng, Target, Workload, step, work_plain};
+use secvec_core::{Pinned, SecVec};
 use secvec_suite::backends::SuiteBackend;
 
 /// A SecVec of `u64` on backend `R`.
@@ -30,9 +30,40 @@ impl<R: SuiteBackend> Contender for Sv<R> {
     fn set(&self, i: usize, v: u64) {
         let _ = self.0.set(i, v);
     }
+    fn work(&self, workload: Workload, n: usize, rng: &mut Rng) {
+        if !workload.pinned() {
+            return work_plain(self, workload, n, rng);
+        }
+        let mut h = self.0.pin();
+        for k in 1..=n {
+            step(&mut h, workload, rng);
+            if k % REFRESH_EVERY == 0 {
+                h.refresh();
+            }
+        }
+    }
     #[cfg(feature = "accounting")]
     fn stats(&self) -> Option<secvec_core::Snapshot> {
         Some(self.0.stats().snapshot())
+    }
+}
+
+impl<R: SuiteBackend> Target for Pinned<'_, u64, R> {
+    #[inline]
+    fn push(&mut self, v: u64) {
+        Pinned::push(self, v);
+    }
+    #[inline]
+    fn pop(&mut self) -> Option<u64> {
+        Pinned::pop(self)
+    }
+    #[inline]
+    fn get(&mut self, i: usize) -> Option<u64> {
+        Pinned::get(self, i)
+    }
+    #[inline]
+    fn set(&mut self, i: usize, v: u64) {
+        let _ = Pinned::set(self, i, v);
     }
 }
 
@@ -45,7 +76,7 @@ macro_rules! locked_vec {
 
         impl Contender for $name {
             const NAME: &'static str = $label;
-            const OPS: Ops = Ops::ALL;
+            const OPS: Ops = Ops::PLAIN;
             fn create() -> Self {
                 $name(<$lock>::new(Vec::new()))
             }

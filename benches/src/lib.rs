@@ -30,20 +30,32 @@ pub enum Workload {
     GetOnly,
     /// 50% set, 50% get, pre-filled with [`PREFILL`].
     SetHeavy,
+    /// [`GetOnly`](Workload::GetOnly) with each worker's operations
+    /// through one SecVec handle (`SecVec::pin`, refreshed every
+    /// [`REFRESH_EVERY`] operations); only SecVec runs it.
+    GetPinned,
+    /// [`ReadHeavy`](Workload::ReadHeavy) through handles, likewise.
+    ReadHeavyPinned,
 }
+
+/// A worker's handle is refreshed after this many operations (papaya and
+/// flurry re-pin about as often), so epochs and seize keep reclaiming.
+pub const REFRESH_EVERY: usize = 1024;
 
 /// Elements placed in the structure before the timed part of most workloads.
 pub const PREFILL: usize = 1024;
 
 impl Workload {
     /// All workloads, in report order.
-    pub const ALL: [Workload; 6] = [
+    pub const ALL: [Workload; 8] = [
         Workload::Push,
         Workload::Pop,
         Workload::PushPop,
         Workload::ReadHeavy,
         Workload::GetOnly,
         Workload::SetHeavy,
+        Workload::GetPinned,
+        Workload::ReadHeavyPinned,
     ];
 
     /// Short name used in benchmark ids, file names and tables.
@@ -55,7 +67,23 @@ impl Workload {
             Workload::ReadHeavy => "read-heavy",
             Workload::GetOnly => "get",
             Workload::SetHeavy => "set-heavy",
+            Workload::GetPinned => "get-pinned",
+            Workload::ReadHeavyPinned => "read-heavy-pinned",
         }
+    }
+
+    /// The same operation mix without handles.
+    pub fn unpinned(self) -> Workload {
+        match self {
+            Workload::GetPinned => Workload::GetOnly,
+            Workload::ReadHeavyPinned => Workload::ReadHeavy,
+            w => w,
+        }
+    }
+
+    /// Whether workers operate through handles.
+    pub fn pinned(self) -> bool {
+        self.unpinned() != self
     }
 
     /// The operations it needs from a contender.
@@ -67,6 +95,7 @@ impl Workload {
             Workload::ReadHeavy => Ops { push: true, pop: true, get: true, ..Ops::NONE },
             Workload::GetOnly => Ops { push: true, get: true, ..Ops::NONE },
             Workload::SetHeavy => Ops { push: true, get: true, set: true, ..Ops::NONE },
+            Workload::GetPinned | Workload::ReadHeavyPinned => Ops { pin: true, ..self.unpinned().needs() },
         }
     }
 
@@ -90,13 +119,17 @@ pub struct Ops {
     pub get: bool,
     /// `set`
     pub set: bool,
+    /// Handles: a worker runs its operations through one (SecVec's `pin`).
+    pub pin: bool,
 }
 
 impl Ops {
     /// Nothing.
-    pub const NONE: Ops = Ops { push: false, pop: false, get: false, set: false };
+    pub const NONE: Ops = Ops { push: false, pop: false, get: false, set: false, pin: false };
+    /// The four operations, without handles.
+    pub const PLAIN: Ops = Ops { push: true, pop: true, get: true, set: true, pin: false };
     /// Everything.
-    pub const ALL: Ops = Ops { push: true, pop: true, get: true, set: true };
+    pub const ALL: Ops = Ops { pin: true, ..Ops::PLAIN };
 
     /// Whether `self` offers everything `need` asks for.
     pub fn covers(self, need: Ops) -> bool {
@@ -104,6 +137,7 @@ impl Ops {
             && (self.pop || !need.pop)
             && (self.get || !need.get)
             && (self.set || !need.set)
+            && (self.pin || !need.pin)
     }
 }
 
@@ -124,6 +158,13 @@ pub trait Contender: Sync + Sized {
     fn get(&self, i: usize) -> Option<u64>;
     /// Writes index `i` (no-op if out of range).
     fn set(&self, i: usize, v: u64);
+    /// Runs `n` operations of `workload` on this thread (one worker).
+    /// Contenders with handles ([`Ops::pin`]) override it for the pinned
+    /// workloads.
+    #[inline]
+    fn work(&self, workload: Workload, n: usize, rng: &mut Rng) {
+        work_plain(self, workload, n, rng)
+    }
     /// SecVec's accounting, for the profiling example (`None` for others).
     #[cfg(feature = "accounting")]
     fn stats(&self) -> Option<secvec_core::Snapshot> {
@@ -131,9 +172,51 @@ pub trait Contender: Sync + Sized {
     }
 }
 
+/// The operations a workload step uses: a contender's own, or those of a
+/// per-worker handle.
+pub trait Target {
+    /// Appends.
+    fn push(&mut self, v: u64);
+    /// Removes.
+    fn pop(&mut self) -> Option<u64>;
+    /// Reads index `i`.
+    fn get(&mut self, i: usize) -> Option<u64>;
+    /// Writes index `i` (no-op if out of range).
+    fn set(&mut self, i: usize, v: u64);
+}
+
+impl<C: Contender> Target for &C {
+    #[inline]
+    fn push(&mut self, v: u64) {
+        Contender::push(*self, v)
+    }
+    #[inline]
+    fn pop(&mut self) -> Option<u64> {
+        Contender::pop(*self)
+    }
+    #[inline]
+    fn get(&mut self, i: usize) -> Option<u64> {
+        Contender::get(*self, i)
+    }
+    #[inline]
+    fn set(&mut self, i: usize, v: u64) {
+        Contender::set(*self, i, v)
+    }
+}
+
+/// `n` operations of `workload` (its unpinned mix) through `c`'s own
+/// operations.
+#[inline]
+pub fn work_plain<C: Contender>(c: &C, workload: Workload, n: usize, rng: &mut Rng) {
+    let mut target = c;
+    for _ in 0..n {
+        step(&mut target, workload.unpinned(), rng);
+    }
+}
+
 /// Runs one operation of `workload` on `c`.
 #[inline]
-pub fn step<C: Contender>(c: &C, workload: Workload, rng: &mut Rng) {
+pub fn step<T: Target>(c: &mut T, workload: Workload, rng: &mut Rng) {
     use std::hint::black_box;
     let r = rng.next_u64();
     let i = (r >> 32) as usize % PREFILL;
@@ -168,6 +251,7 @@ pub fn step<C: Contender>(c: &C, workload: Workload, rng: &mut Rng) {
                 black_box(c.get(i));
             }
         }
+        Workload::GetPinned | Workload::ReadHeavyPinned => step(c, workload.unpinned(), rng),
     }
 }
 
@@ -197,9 +281,7 @@ pub fn run<C: Contender>(c: &C, workload: Workload, threads: usize, total_ops: u
                     let mut rng = Rng::new(1, t as u64);
                     barrier.wait();
                     let start = Instant::now();
-                    for _ in 0..per {
-                        step(c, workload, &mut rng);
-                    }
+                    c.work(workload, per, &mut rng);
                     (start, Instant::now())
                 })
             })
