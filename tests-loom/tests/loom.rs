@@ -76,6 +76,17 @@ unsafe impl Reclaimer for AtDrop {
 /// model's main thread) from a vector holding `initial`. Returns how many
 /// of the executions eliminated a push/pop pair.
 fn explore(initial: &'static [u8], threads: &'static [&'static [Op]], preemptions: usize) -> usize {
+    explore_with(initial, threads, preemptions, false)
+}
+
+/// As [`explore`]; with `pinned`, thread 0 runs its operations through one
+/// handle (`SecVec::pin`) kept for all of them.
+fn explore_with(
+    initial: &'static [u8],
+    threads: &'static [&'static [Op]],
+    preemptions: usize,
+    pinned: bool,
+) -> usize {
     use std::sync::atomic::AtomicUsize;
     // Statics, not captures: loom's model closure must be `Fn + Sync`.
     static EXECUTIONS: AtomicUsize = AtomicUsize::new(0);
@@ -97,7 +108,12 @@ fn explore(initial: &'static [u8], threads: &'static [&'static [Op]], preemption
                 })
             })
             .collect();
-        let mut history: Vec<Event> = threads[0].iter().map(|&op| perform(&*v, &clock, 0, op)).collect();
+        let mut history: Vec<Event> = if pinned {
+            let handle = std::cell::RefCell::new(v.pin());
+            threads[0].iter().map(|&op| perform(&handle, &clock, 0, op)).collect()
+        } else {
+            threads[0].iter().map(|&op| perform(&*v, &clock, 0, op)).collect()
+        };
         for h in handles {
             history.extend(h.join().unwrap());
         }
@@ -182,4 +198,14 @@ fn pop_ignores_offers_against_older_descriptors() {
 #[test]
 fn delayed_helper_after_slot_reuse() {
     let _ = explore(&[], &[&[Op::Pop], &[Op::Push(5), Op::Pop, Op::Push(0), Op::Push(3), Op::Get(0)]], 6);
+}
+
+/// A handle is not a snapshot: thread 0 reads and writes through one
+/// handle kept across its operations while thread 1 pushes and pops; every
+/// history must be linearizable (a handle that kept serving an old state
+/// would show a stale length or element).
+#[test]
+fn a_handle_sees_concurrent_writes() {
+    let _ =
+        explore_with(&[1], &[&[Op::Len, Op::Get(1), Op::Push(3), Op::Len], &[Op::Push(2), Op::Pop]], 6, true);
 }

@@ -14,7 +14,7 @@
 
 #[cfg(loom)]
 use loom::sync::atomic::AtomicU64;
-use secvec_core::{Reclaimer, SecVec};
+use secvec_core::{Pinned, Reclaimer, SecVec};
 use std::collections::HashSet;
 #[cfg(not(loom))]
 use std::sync::atomic::AtomicU64;
@@ -71,7 +71,7 @@ pub struct Event {
 /// The operations the checker needs from a vector under test, so that
 /// deliberately broken vectors can be checked too (negative controls).
 #[allow(clippy::len_without_is_empty)] // mirrors exactly the operations that are checked
-pub trait Target: Sync {
+pub trait Target {
     /// `push`, returning the index.
     fn push(&self, v: u8) -> usize;
     /// `pop`
@@ -104,6 +104,29 @@ impl<R: Reclaimer> Target for SecVec<u8, R> {
     }
     fn clear(&self) {
         SecVec::clear(self)
+    }
+}
+
+/// Operations through a pinned handle, on the thread that made it (a
+/// `RefCell` because the handle's operations take `&mut`).
+impl<R: Reclaimer> Target for core::cell::RefCell<Pinned<'_, u8, R>> {
+    fn push(&self, v: u8) -> usize {
+        self.borrow_mut().push(v)
+    }
+    fn pop(&self) -> Option<u8> {
+        self.borrow_mut().pop()
+    }
+    fn get(&self, i: usize) -> Option<u8> {
+        self.borrow_mut().get(i)
+    }
+    fn set(&self, i: usize, v: u8) -> Result<u8, usize> {
+        self.borrow_mut().set(i, v).map_err(|e| e.len)
+    }
+    fn len(&self) -> usize {
+        self.borrow_mut().len()
+    }
+    fn clear(&self) {
+        self.borrow_mut().clear()
     }
 }
 
@@ -236,7 +259,7 @@ pub fn render(history: &[Event]) -> String {
 /// Runs `threads` x `ops_per_thread` random operations (seeded by `seed`)
 /// on `target` (pre-filled with `initial`) with all threads released at once,
 /// and returns the recorded history.
-pub fn record<V: Target>(
+pub fn record<V: Target + Sync>(
     target: &V,
     initial_len: usize,
     threads: usize,
