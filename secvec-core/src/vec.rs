@@ -215,6 +215,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         self.with_guard(|g| self.try_push_in(g, value))
     }
 
+    #[inline]
     pub(crate) fn try_push_in(&self, guard: &mut R::Guard<'_>, value: T) -> Result<usize, CapacityError<T>> {
         let new = encode(value);
         self.transact(
@@ -246,6 +247,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         self.with_guard(|g| self.pop_in(g))
     }
 
+    #[inline]
     pub(crate) fn pop_in(&self, guard: &mut R::Guard<'_>) -> Option<T> {
         let eliminate = |s: &State, _| {
             // A push offered its value while `s` was current: the pair took
@@ -281,6 +283,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         self.with_guard(|g| self.get_in(g, index))
     }
 
+    #[inline]
     pub(crate) fn get_in(&self, guard: &mut R::Guard<'_>, index: usize) -> Option<T> {
         let state = self.load_state(guard);
         if index >= state.size {
@@ -307,6 +310,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         self.with_guard(|g| self.set_in(g, index, value))
     }
 
+    #[inline]
     pub(crate) fn set_in(
         &self,
         guard: &mut R::Guard<'_>,
@@ -338,6 +342,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         self.with_guard(|g| self.len_in(g))
     }
 
+    #[inline]
     pub(crate) fn len_in(&self, guard: &mut R::Guard<'_>) -> usize {
         self.load_state(guard).size
     }
@@ -352,6 +357,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         self.with_guard(|g| self.clear_in(g))
     }
 
+    #[inline]
     pub(crate) fn clear_in(&self, guard: &mut R::Guard<'_>) {
         self.transact(
             guard,
