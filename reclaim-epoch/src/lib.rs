@@ -94,11 +94,14 @@ struct Handle(LocalHandle);
 // SAFETY: a `LocalHandle` is `!Send` because its `Local` is unsynchronized
 // per-thread state. It lives in a `PerThread`, which gives it only to the
 // thread that owns its slot, and hands a slot to another thread only after
-// the owner's registration is gone and its last `ThreadEntry` is dropped,
-// through a mutex (happens-before). Every guard pinned from the handle holds
-// such an entry until it has unpinned (field order of `EpochGuard`), so no
-// guard of the handle is alive when it changes threads; a leaked guard
-// leaks its entry, and the slot is never handed on. The other access is the
+// the owner's registration is gone and its last lease is dropped, through
+// a mutex (happens-before). Every guard pinned from the handle holds its
+// `ThreadEntry` until it has unpinned (field order of `EpochGuard`): a
+// kept guard's entry holds a lease, so the slot stays this thread's; an
+// operation's entry is brief, and the operation ends before the thread's
+// registration can go (`Reclaimer::guard` safety 1). So no guard of the
+// handle is alive when it changes threads; a leaked guard leaks its lease,
+// and the slot is never handed on. The other access is the
 // drop of the `PerThread` with the domain, which needs `&mut`: no guard of
 // the domain is alive then (they borrow it), and a leaked guard never
 // touches its `Local` again.
@@ -117,8 +120,10 @@ pub struct EpochGuard<'d> {
 }
 
 impl EpochDomain {
-    fn pin(&self) -> EpochGuard<'_> {
-        match self.handles.get_or(|| Handle(self.collector.register())) {
+    /// A guard pinned through this thread's registration `entry` (or, with
+    /// `None`, through a fresh one: no slot).
+    fn pin<'d>(&'d self, entry: Option<ThreadEntry<'d, Handle>>) -> EpochGuard<'d> {
+        match entry {
             Some(entry) => {
                 EpochGuard { guard: entry.0.pin(), own: None, _entry: Some(entry), _domain: PhantomData }
             }
@@ -161,12 +166,14 @@ unsafe impl Reclaimer for Epoch {
 
     #[inline]
     unsafe fn guard(domain: &EpochDomain) -> EpochGuard<'_> {
-        domain.pin()
+        // SAFETY: get_or_briefly 1 is our guard safety 1: the guard, which
+        // holds the entry, is dropped within the operation.
+        domain.pin(unsafe { domain.handles.get_or_briefly(|| Handle(domain.collector.register())) })
     }
 
     #[inline]
     fn pin(domain: &EpochDomain) -> EpochGuard<'_> {
-        domain.pin()
+        domain.pin(domain.handles.get_or(|| Handle(domain.collector.register())))
     }
 
     #[inline]

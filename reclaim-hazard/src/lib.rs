@@ -96,8 +96,10 @@ impl HazardDomain {
         unsafe { core::mem::transmute::<HazardPointer<'_, Family>, HazardPointer<'static, Family>>(hp) }
     }
 
-    fn take(&self) -> HazardGuard<'_> {
-        match self.cache.get_or(|| Cell::new(None)) {
+    /// A guard with this thread's cached hazard pointer; `entry` is the
+    /// thread's cache entry (or `None`: no slot, take the uncached path).
+    fn take<'d>(&'d self, entry: Option<ThreadEntry<'d, Cached>>) -> HazardGuard<'d> {
+        match entry {
             Some(home) => {
                 // A nested guard on the same thread (the cache is empty) gets
                 // a fresh hazard pointer; it is cached when the outer one is
@@ -121,8 +123,10 @@ impl core::fmt::Debug for HazardDomain {
 /// still protecting the last descriptor it protected.
 pub struct HazardGuard<'d> {
     kept: Option<Kept>,
-    /// The thread's cache entry (`None` on the uncached path); it keeps the
-    /// thread's slot, so no other thread uses the entry meanwhile.
+    /// The thread's cache entry (`None` on the uncached path). No other
+    /// thread uses it meanwhile: a kept guard's entry holds a lease on the
+    /// thread's slot, and an operation's guard ends before the thread's
+    /// registration can go (`Reclaimer::guard` safety 1).
     home: Option<ThreadEntry<'d, Cached>>,
 }
 
@@ -188,12 +192,14 @@ unsafe impl Reclaimer for Hazard {
 
     #[inline]
     unsafe fn guard(domain: &HazardDomain) -> HazardGuard<'_> {
-        domain.take()
+        // SAFETY: get_or_briefly 1 is our guard safety 1: the guard, which
+        // holds the entry, is dropped within the operation.
+        domain.take(unsafe { domain.cache.get_or_briefly(|| Cell::new(None)) })
     }
 
     #[inline]
     fn pin(domain: &HazardDomain) -> HazardGuard<'_> {
-        domain.take()
+        domain.take(domain.cache.get_or(|| Cell::new(None)))
     }
 
     #[inline]

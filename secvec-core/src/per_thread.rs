@@ -9,7 +9,7 @@
 //! threads hold one, or it is being torn down) gets `None` and must take
 //! the backend's uncached path.
 
-use crate::thread_slot::{EXCLUSIVE, Lease};
+use crate::thread_slot::{EXCLUSIVE, Lease, current};
 use core::marker::PhantomData;
 use core::ptr;
 use crossbeam_utils::CachePadded;
@@ -77,7 +77,35 @@ impl<T> PerThread<T> {
     #[inline]
     pub fn get_or(&self, init: impl FnOnce() -> T) -> Option<ThreadEntry<'_, T>> {
         let lease = Lease::take()?;
-        let cell = &self.values[lease.slot()];
+        let slot = lease.slot();
+        Some(self.entry(slot, Some(lease), init))
+    }
+
+    /// As [`get_or`](Self::get_or), for an entry used only until the
+    /// caller returns: it does not keep the thread's slot (two counter
+    /// updates cheaper), which nothing can take away meanwhile: a slot
+    /// changes hands only after the thread's registration is destroyed,
+    /// which cannot happen in the middle of the caller's call.
+    ///
+    /// # Safety
+    ///
+    /// The caller guarantees:
+    ///
+    /// 1. The entry is dropped before the current call returns to code the
+    ///    caller does not control: it is never stored, leaked, or kept
+    ///    across a call that could run this thread's thread-local
+    ///    destructors.
+    #[inline]
+    pub unsafe fn get_or_briefly(&self, init: impl FnOnce() -> T) -> Option<ThreadEntry<'_, T>> {
+        let slot = current()?;
+        Some(self.entry(slot, None, init))
+    }
+
+    /// Slot `slot`'s value, which the calling thread owns (and keeps for at
+    /// least the entry's life: `lease`, or `get_or_briefly`'s safety 1).
+    #[inline]
+    fn entry(&self, slot: usize, lease: Option<Lease>, init: impl FnOnce() -> T) -> ThreadEntry<'_, T> {
+        let cell = &self.values[slot];
         let mut p = cell.load(Relaxed);
         if p.is_null() {
             p = Box::into_raw(Box::new(CachePadded::new(init())));
@@ -85,11 +113,11 @@ impl<T> PerThread<T> {
         }
         // SAFETY: `p` is a live `Box` owned by `self` (freed only in `Drop`,
         // which needs `&mut self`, so not while the returned borrow of
-        // `self` lives); only the lease holder of this slot accesses it, and
-        // only through shared references (see the `Sync` impl).
+        // `self` lives); only the owner of this slot accesses it, and only
+        // through shared references (see the `Sync` impl).
         let padded: &CachePadded<T> = unsafe { &*p };
         let value: &T = padded;
-        Some(ThreadEntry { value, _lease: lease })
+        ThreadEntry { value, _lease: lease, _not_send: PhantomData }
     }
 }
 
@@ -123,7 +151,9 @@ impl<T> core::fmt::Debug for PerThread<T> {
 /// it this thread's while it lives. Neither `Send` nor `Sync`.
 pub struct ThreadEntry<'a, T> {
     value: &'a T,
-    _lease: Lease,
+    /// Keeps the slot, unless the entry is brief (`get_or_briefly`).
+    _lease: Option<Lease>,
+    _not_send: PhantomData<*const ()>,
 }
 
 impl<T> core::ops::Deref for ThreadEntry<'_, T> {

@@ -20,10 +20,11 @@
 //!    slot as exiting. Once that destructor has started, [`current`] returns
 //!    `None` on this thread for good (`try_with` fails), so no new use of
 //!    the slot begins;
-//! 2. its [`Lease`]s: a use of the slot that may last (a reclaimer guard,
-//!    which a user may keep in a thread-local of their own or leak) holds a
+//! 2. its [`Lease`]s: a use of the slot that may last (a reclaimer guard
+//!    that a user may keep in a thread-local of their own, or leak) holds a
 //!    lease, and the slot is handed on only when the registration is gone
-//!    *and* no lease is left.
+//!    *and* no lease is left. A use that ends before the current call
+//!    returns needs none: the registration cannot go in the middle of it.
 //!
 //! Both are released on the owning thread (a lease is `!Send`), and the
 //! slot goes back through a mutex, so everything the old owner did to its

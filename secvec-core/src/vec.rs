@@ -510,6 +510,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// `eliminate` gets the same state first, and whether an earlier attempt
     /// lost its CAS; if it returns `Some`, the operation completed through
     /// the exchanger instead (see `elimination.rs`).
+    #[inline]
     fn transact<O>(
         &self,
         guard: &mut R::Guard<'_>,
