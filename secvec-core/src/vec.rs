@@ -86,6 +86,13 @@
 //!   and succeeds only if `current` is still `D` afterwards: no descriptor was
 //!   installed in between, so no slot changed, and the copy is the state at
 //!   that final load.
+//! * Through a handle (`pinned.rs`) the same code runs with a guard that
+//!   lives across operations. Nothing above depends on how long a guard
+//!   lives: every operation still loads `current` itself (the reclaimer's
+//!   `protect` returns a value `current` held during the call, also on the
+//!   hazard fast path, which skips publishing only when `current` still is
+//!   the descriptor its hazard pointer kept protected), so a handle is never
+//!   a snapshot and each operation linearizes as above.
 //!
 //! # Memory orderings
 //!
