@@ -114,24 +114,21 @@ pub struct EpochGuard<'d> {
     guard: Guard,
     /// The registration of the uncached path (a thread without a slot).
     own: Option<LocalHandle>,
-    /// The thread's cached registration.
+    /// The thread's cached registration, with its lease (a kept guard; an
+    /// operation's guard needs none, `Reclaimer::guard` safety 1).
     _entry: Option<ThreadEntry<'d, Handle>>,
     _domain: PhantomData<&'d EpochDomain>,
 }
 
 impl EpochDomain {
-    /// A guard pinned through this thread's registration `entry` (or, with
-    /// `None`, through a fresh one: no slot).
-    fn pin<'d>(&'d self, entry: Option<ThreadEntry<'d, Handle>>) -> EpochGuard<'d> {
-        match entry {
-            Some(entry) => {
-                EpochGuard { guard: entry.0.pin(), own: None, _entry: Some(entry), _domain: PhantomData }
-            }
-            None => {
-                let own = self.collector.register();
-                EpochGuard { guard: own.pin(), own: Some(own), _entry: None, _domain: PhantomData }
-            }
-        }
+    fn register(&self) -> Handle {
+        Handle(self.collector.register())
+    }
+
+    /// A guard pinned through a fresh registration (a thread with no slot).
+    fn uncached(&self) -> EpochGuard<'_> {
+        let own = self.collector.register();
+        EpochGuard { guard: own.pin(), own: Some(own), _entry: None, _domain: PhantomData }
     }
 }
 
@@ -166,14 +163,25 @@ unsafe impl Reclaimer for Epoch {
 
     #[inline]
     unsafe fn guard(domain: &EpochDomain) -> EpochGuard<'_> {
-        // SAFETY: get_or_briefly 1 is our guard safety 1: the guard, which
-        // holds the entry, is dropped within the operation.
-        domain.pin(unsafe { domain.handles.get_or_briefly(|| Handle(domain.collector.register())) })
+        // SAFETY: get_or_briefly 1 is our guard safety 1: the handle is used
+        // on this thread to pin a guard that is dropped within the operation.
+        match unsafe { domain.handles.get_or_briefly(|| domain.register()) } {
+            Some(handle) => {
+                EpochGuard { guard: handle.0.pin(), own: None, _entry: None, _domain: PhantomData }
+            }
+            None => domain.uncached(),
+        }
     }
 
     #[inline]
     fn pin(domain: &EpochDomain) -> EpochGuard<'_> {
-        domain.pin(domain.handles.get_or(|| Handle(domain.collector.register())))
+        match domain.handles.get_or(|| domain.register()) {
+            Some(entry) => {
+                let guard = entry.0.pin();
+                EpochGuard { guard, own: None, _entry: Some(entry), _domain: PhantomData }
+            }
+            None => domain.uncached(),
+        }
     }
 
     #[inline]

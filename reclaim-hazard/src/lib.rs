@@ -96,20 +96,15 @@ impl HazardDomain {
         unsafe { core::mem::transmute::<HazardPointer<'_, Family>, HazardPointer<'static, Family>>(hp) }
     }
 
-    /// A guard with this thread's cached hazard pointer; `entry` is the
-    /// thread's cache entry (or `None`: no slot, take the uncached path).
-    fn take<'d>(&'d self, entry: Option<ThreadEntry<'d, Cached>>) -> HazardGuard<'d> {
-        match entry {
-            Some(home) => {
-                // A nested guard on the same thread (the cache is empty) gets
-                // a fresh hazard pointer; it is cached when the outer one is
-                // not.
-                let kept = home.take().unwrap_or_else(|| Kept { hp: self.new_hazard(), protected: 0 });
-                HazardGuard { kept: Some(kept), home: Some(home) }
-            }
-            // No slot: an uncached hazard pointer, released when the guard drops.
-            None => HazardGuard { kept: Some(Kept { hp: self.new_hazard(), protected: 0 }), home: None },
-        }
+    /// A guard with this thread's cached hazard pointer, if `home` is the
+    /// thread's cache entry; with `Home::None` (no slot), with an uncached
+    /// one, released when the guard drops.
+    fn take<'d>(&'d self, home: Home<'d>) -> HazardGuard<'d> {
+        // A nested guard on the same thread (the cache is empty) gets a
+        // fresh hazard pointer; it is cached when the outer one is not.
+        let cached = home.cache().and_then(Cell::take);
+        let kept = cached.unwrap_or_else(|| Kept { hp: self.new_hazard(), protected: 0 });
+        HazardGuard { kept: Some(kept), home }
     }
 }
 
@@ -119,15 +114,36 @@ impl core::fmt::Debug for HazardDomain {
     }
 }
 
+/// Where a guard's hazard pointer goes back to.
+enum Home<'d> {
+    /// An operation's guard: the thread's entry, kept by the operation
+    /// (`Reclaimer::guard` safety 1).
+    Brief(&'d Cached),
+    /// A kept guard: the thread's entry, kept by a lease.
+    Leased(ThreadEntry<'d, Cached>),
+    /// No slot: nowhere (the uncached path).
+    None,
+}
+
+impl Home<'_> {
+    fn cache(&self) -> Option<&Cached> {
+        match self {
+            Home::Brief(c) => Some(c),
+            Home::Leased(entry) => Some(entry),
+            Home::None => None,
+        }
+    }
+}
+
 /// One guard's hazard pointer, returned to its thread's cache on drop,
 /// still protecting the last descriptor it protected.
 pub struct HazardGuard<'d> {
     kept: Option<Kept>,
-    /// The thread's cache entry (`None` on the uncached path). No other
+    /// The thread's cache entry (none on the uncached path). No other
     /// thread uses it meanwhile: a kept guard's entry holds a lease on the
     /// thread's slot, and an operation's guard ends before the thread's
     /// registration can go (`Reclaimer::guard` safety 1).
-    home: Option<ThreadEntry<'d, Cached>>,
+    home: Home<'d>,
 }
 
 impl Drop for HazardGuard<'_> {
@@ -138,8 +154,8 @@ impl Drop for HazardGuard<'_> {
         // reclamation this way). If a nested guard refilled the cache
         // meanwhile, the one there is dropped (reset and released into the
         // domain); so is an uncached one.
-        if let (Some(kept), Some(home)) = (self.kept.take(), &self.home) {
-            drop(home.replace(Some(kept)));
+        if let (Some(kept), Some(cache)) = (self.kept.take(), self.home.cache()) {
+            drop(cache.replace(Some(kept)));
         }
     }
 }
@@ -194,12 +210,16 @@ unsafe impl Reclaimer for Hazard {
     unsafe fn guard(domain: &HazardDomain) -> HazardGuard<'_> {
         // SAFETY: get_or_briefly 1 is our guard safety 1: the guard, which
         // holds the entry, is dropped within the operation.
-        domain.take(unsafe { domain.cache.get_or_briefly(|| Cell::new(None)) })
+        let home = match unsafe { domain.cache.get_or_briefly(|| Cell::new(None)) } {
+            Some(cache) => Home::Brief(cache),
+            None => Home::None,
+        };
+        domain.take(home)
     }
 
     #[inline]
     fn pin(domain: &HazardDomain) -> HazardGuard<'_> {
-        domain.take(domain.cache.get_or(|| Cell::new(None)))
+        domain.take(domain.cache.get_or(|| Cell::new(None)).map_or(Home::None, Home::Leased))
     }
 
     #[inline]

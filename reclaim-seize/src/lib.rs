@@ -108,6 +108,7 @@ std::thread_local! {
 }
 
 /// A guard for one operation on this thread.
+#[inline]
 fn operation_guard(collector: &Collector) -> SeizeGuard<'_> {
     match STATE.with(Cell::get) {
         PRIMED => SeizeGuard(Kind::Local(collector.enter())),

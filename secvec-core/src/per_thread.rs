@@ -77,34 +77,34 @@ impl<T> PerThread<T> {
     #[inline]
     pub fn get_or(&self, init: impl FnOnce() -> T) -> Option<ThreadEntry<'_, T>> {
         let lease = Lease::take()?;
-        let slot = lease.slot();
-        Some(self.entry(slot, Some(lease), init))
+        let value = self.value(lease.slot(), init);
+        Some(ThreadEntry { value, _lease: lease })
     }
 
-    /// As [`get_or`](Self::get_or), for an entry used only until the
-    /// caller returns: it does not keep the thread's slot (two counter
-    /// updates cheaper), which nothing can take away meanwhile: a slot
-    /// changes hands only after the thread's registration is destroyed,
-    /// which cannot happen in the middle of the caller's call.
+    /// As [`get_or`](Self::get_or), for a value used only until the caller
+    /// returns: a plain reference that does not keep the thread's slot
+    /// (cheaper), which nothing can take away meanwhile: a slot changes
+    /// hands only after the thread's registration is destroyed, which
+    /// cannot happen in the middle of the caller's call.
     ///
     /// # Safety
     ///
     /// The caller guarantees:
     ///
-    /// 1. The entry is dropped before the current call returns to code the
-    ///    caller does not control: it is never stored, leaked, or kept
-    ///    across a call that could run this thread's thread-local
-    ///    destructors.
+    /// 1. The reference is used only on this thread and only until the
+    ///    current call returns to code the caller does not control: it is
+    ///    never stored, leaked, or kept across a call that could run this
+    ///    thread's thread-local destructors.
     #[inline]
-    pub unsafe fn get_or_briefly(&self, init: impl FnOnce() -> T) -> Option<ThreadEntry<'_, T>> {
-        let slot = current()?;
-        Some(self.entry(slot, None, init))
+    pub unsafe fn get_or_briefly(&self, init: impl FnOnce() -> T) -> Option<&T> {
+        Some(self.value(current()?, init))
     }
 
-    /// Slot `slot`'s value, which the calling thread owns (and keeps for at
-    /// least the entry's life: `lease`, or `get_or_briefly`'s safety 1).
+    /// Slot `slot`'s value, which the calling thread owns (and keeps for as
+    /// long as the caller uses the value: a lease, or `get_or_briefly`'s
+    /// safety 1).
     #[inline]
-    fn entry(&self, slot: usize, lease: Option<Lease>, init: impl FnOnce() -> T) -> ThreadEntry<'_, T> {
+    fn value(&self, slot: usize, init: impl FnOnce() -> T) -> &T {
         let cell = &self.values[slot];
         let mut p = cell.load(Relaxed);
         if p.is_null() {
@@ -116,8 +116,7 @@ impl<T> PerThread<T> {
         // `self` lives); only the owner of this slot accesses it, and only
         // through shared references (see the `Sync` impl).
         let padded: &CachePadded<T> = unsafe { &*p };
-        let value: &T = padded;
-        ThreadEntry { value, _lease: lease, _not_send: PhantomData }
+        padded
     }
 }
 
@@ -151,9 +150,7 @@ impl<T> core::fmt::Debug for PerThread<T> {
 /// it this thread's while it lives. Neither `Send` nor `Sync`.
 pub struct ThreadEntry<'a, T> {
     value: &'a T,
-    /// Keeps the slot, unless the entry is brief (`get_or_briefly`).
-    _lease: Option<Lease>,
-    _not_send: PhantomData<*const ()>,
+    _lease: Lease,
 }
 
 impl<T> core::ops::Deref for ThreadEntry<'_, T> {
