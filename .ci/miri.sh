@@ -6,6 +6,8 @@ for b in "${BACKENDS[@]}"; do
   SECVEC_BACKENDS=$b MIRIFLAGS="$flags -Zmiri-many-seeds=1..5" \
     cargo +nightly miri test --locked "${SUITE[@]}" -- "${CONCURRENT[@]}"
 done
+step "miri: the hostile programs under tree borrows too, every backend"
+MIRIFLAGS="-Zmiri-tree-borrows -Zmiri-ignore-leaks" cargo +nightly miri test -p secvec-suite --test hostile --locked
 step "miri: leaked guards, every backend (the epoch backend leaks its collector then, by design)"
 MIRIFLAGS="$(miri_flags epoch) -Zmiri-ignore-leaks" cargo +nightly miri test -p secvec-suite --test leaked_guard --locked
 step "miri: the core's unit tests and docs"
