@@ -4,7 +4,10 @@
 //!
 //! Every workload runs at 4 threads; push/pop (the workload that makes the
 //! most garbage) also runs at 1, 2 and 8 threads, for the peak-garbage
-//! table by thread count. Writes a terminal table,
+//! table by thread count, and once more with one reader holding an idle
+//! handle (`SecVec::pin`) for the whole run: hazard pointers keep garbage
+//! bounded, epochs and seize keep everything retired meanwhile until the
+//! handle goes. Writes a terminal table,
 //! `target/secvec-report/leak-report.{md,json}` and one SVG chart of
 //! outstanding garbage over time per workload at 4 threads
 //! (`garbage-<workload>.svg`, one line per backend). `--quick` (as passed by
@@ -58,12 +61,38 @@ impl Row {
     }
 }
 
-fn measure<R: SuiteBackend>(w: Workload, threads: usize, ops: usize) -> Row {
+/// A run: a workload, and whether one more reader holds an idle handle.
+#[derive(Clone, Copy)]
+struct Scenario {
+    workload: Workload,
+    /// The main thread takes a handle (`pin`), reads once through it, and
+    /// keeps it idle until the workers are done: a long-running or stalled
+    /// reader, as the user who keeps a handle too long makes one.
+    idle_handle: bool,
+}
+
+impl Scenario {
+    fn name(self) -> &'static str {
+        match (self.workload, self.idle_handle) {
+            (Workload::PushPop, true) => "push-pop + idle handle",
+            (w, false) => w.name(),
+            (_, true) => unreachable!("only push-pop runs with an idle handle"),
+        }
+    }
+}
+
+fn measure<R: SuiteBackend>(sc: Scenario, threads: usize, ops: usize) -> Row {
+    let w = sc.workload;
     // Allocated before `before` and never grown: not part of the count.
     let mut samples: Vec<(f64, u64)> = Vec::with_capacity(MAX_SAMPLES);
     let before = live_bytes();
     let v = Arc::new(prepare::<Sv<R>>(w, ops));
     let stats = v.0.stats();
+    let reader = sc.idle_handle.then(|| {
+        let mut h = v.0.pin();
+        h.len(); // protects the current descriptor, then stays idle
+        h
+    });
     let done = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
     // Joined std threads rather than a scope: `join` returns only after a
@@ -102,6 +131,7 @@ fn measure<R: SuiteBackend>(w: Workload, threads: usize, ops: usize) -> Row {
     }
     drop(start_line);
     let end = stats.snapshot();
+    drop(reader);
     done.store(true, Ordering::Release);
     let (mut samples, peak) = sampler.join().expect("sampler panicked");
     drop(done);
@@ -113,7 +143,7 @@ fn measure<R: SuiteBackend>(w: Workload, threads: usize, ops: usize) -> Row {
     drop(stats);
     Row {
         backend: R::CONTENDER,
-        workload: w.name(),
+        workload: sc.name(),
         threads,
         ops,
         s,
@@ -124,19 +154,19 @@ fn measure<R: SuiteBackend>(w: Workload, threads: usize, ops: usize) -> Row {
     }
 }
 
-fn run_all(w: Workload, threads: usize, ops: usize, rows: &mut Vec<Row>) {
-    fn one<R: SuiteBackend>(w: Workload, threads: usize, ops: usize, rows: &mut Vec<Row>) {
-        eprintln!("leak report: {} / {} / {threads} threads", w.name(), R::NAME);
+fn run_all(sc: Scenario, threads: usize, ops: usize, rows: &mut Vec<Row>) {
+    fn one<R: SuiteBackend>(sc: Scenario, threads: usize, ops: usize, rows: &mut Vec<Row>) {
+        eprintln!("leak report: {} / {} / {threads} threads", sc.name(), R::NAME);
         // A run of the same shape first grows process-wide state that is
         // created once and kept, so the cross-check counts only the vector:
         // at 8 threads, the first run of 50 000+ operations leaves 32 B
         // with hazard and seize, and later identical runs leave none
         // (thread-id bookkeeping of thread_local/seize, which grows with the
         // number of threads alive at once).
-        let _ = measure::<R>(w, threads, ops);
-        rows.push(measure::<R>(w, threads, ops));
+        let _ = measure::<R>(sc, threads, ops);
+        rows.push(measure::<R>(sc, threads, ops));
     }
-    for_each_backend!(|R| one::<R>(w, threads, ops, rows));
+    for_each_backend!(|R| one::<R>(sc, threads, ops, rows));
 }
 
 /// Peak outstanding garbage on push/pop by thread count, one row per
@@ -264,11 +294,14 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let ops = if quick { 400_000 } else { 2_000_000 };
     let mut rows = Vec::new();
-    for w in Workload::ALL {
-        run_all(w, THREADS, ops, &mut rows);
+    let plain = |workload| Scenario { workload, idle_handle: false };
+    let idle = Scenario { workload: Workload::PushPop, idle_handle: true };
+    let scenarios: Vec<Scenario> = Workload::ALL.into_iter().map(plain).chain([idle]).collect();
+    for &sc in &scenarios {
+        run_all(sc, THREADS, ops, &mut rows);
     }
     for t in SCALING.into_iter().filter(|&t| t != THREADS) {
-        run_all(Workload::PushPop, t, ops, &mut rows);
+        run_all(plain(Workload::PushPop), t, ops, &mut rows);
     }
     let dir = report_dir();
     let md = table(&rows);
@@ -288,11 +321,12 @@ fn main() {
                       "rows": rows.iter().map(row_json).collect::<Vec<_>>() });
     std::fs::write(dir.join("leak-report.json"), serde_json::to_string(&doc).expect("serialize"))
         .expect("write leak-report.json");
-    for w in Workload::ALL {
+    for sc in scenarios {
         let of_w: Vec<&Row> =
-            rows.iter().filter(|r| r.workload == w.name() && r.threads == THREADS).collect();
-        let path = dir.join(format!("garbage-{}.svg", w.name()));
-        if let Err(e) = chart(&path, w.name(), &of_w) {
+            rows.iter().filter(|r| r.workload == sc.name() && r.threads == THREADS).collect();
+        let file = sc.name().replace(" + ", "-").replace(' ', "-");
+        let path = dir.join(format!("garbage-{file}.svg"));
+        if let Err(e) = chart(&path, sc.name(), &of_w) {
             eprintln!("chart {}: {e}", path.display());
         }
     }
