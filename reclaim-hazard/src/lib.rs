@@ -10,8 +10,11 @@
 //! the vector, dropping the vector frees every descriptor it ever retired.
 //!
 //! Pick it when memory must stay bounded whatever the threads do (stalled or
-//! preempted readers). It costs a store and a full fence per protected load
-//! and a scan per batch of retires; reads scale well.
+//! preempted readers). It costs a store and a full fence whenever an
+//! operation finds a descriptor other than the one its thread protected
+//! last (a thread keeps its last protection between operations, and a
+//! handle across them: at most one descriptor per thread and vector is
+//! held back that way), and a scan per batch of retires; reads scale well.
 //!
 //! ```
 //! use reclaim_hazard::SecVec;
