@@ -50,10 +50,10 @@
 //! numbers grow by one per installed descriptor, and a slot's version is the
 //! `seq` of the last descriptor that wrote it, so once a slot has moved past
 //! `old` it never holds `old` again. A helper delayed for any length of time
-//! therefore cannot repeat a write (defect 2, where
-//! `push 5, pop, push 7, pop, push 5` let a stale helper overwrite a newer
-//! value). Completion first loads the slot and skips the CAS when the
-//! version already reaches `D.seq`, so helping a done write costs a load.
+//! therefore cannot repeat a write (defect 2, where `push 5, pop, push 7,
+//! pop, push 5` let a stale helper overwrite a newer value). Completion
+//! first loads the slot and skips the CAS when the version already reaches
+//! `D.seq`, so helping a done write costs a load.
 //!
 //! The "pending" state is a property of the write itself (slot version
 //! `< D.seq`), not a flag of whichever descriptor is current: a slow helper
@@ -118,6 +118,7 @@ use crossbeam_utils::{Backoff, CachePadded};
 use std::collections::TryReserveError;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
+use std::sync::Arc;
 
 /// A lock-free vector of small `Copy` elements, generic over its memory
 /// reclamation scheme `R`.
@@ -140,7 +141,7 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     /// (an `Arc`, not a `Box`, whose uniqueness moving the vector would
     /// assert, invalidating the descriptors' pointers), the only reference,
     /// dropped as a field after `domain` so that it outlives the domain.
-    home: std::sync::Arc<Home<Descriptor>>,
+    home: Arc<Home<Descriptor>>,
     _marker: PhantomData<(T, R)>,
 }
 
@@ -177,7 +178,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// buckets can address, `usize::MAX - 7`.)
     pub fn bounded(max_len: usize) -> Self {
         let () = SizeCheck::<T>::OK;
-        let home = std::sync::Arc::new(Home::new());
+        let home = Arc::new(Home::new());
         let first = Descriptor::alloc(State { size: 0, seq: 0, write: None }, &home);
         SecVec {
             current: CachePadded::new(AtomicPtr::new(first)),
