@@ -35,19 +35,20 @@
 //!
 //! The per-thread cache lives in a [`PerThread`], keyed by the core's thread
 //! registry, so a cached hazard pointer is never used by two live threads
-//! (not even while one of them runs its thread-local destructors). A thread
-//! without a slot (more than 32 threads use the vector at once, or it is
-//! being torn down) takes a fresh hazard pointer for each operation and
-//! gives it back at the end. Nothing here uses thread-local storage, so
+//! (not even while one of them runs its thread-local destructors); an
+//! operation uses it in place. A thread without a slot (more than 32
+//! threads use the vector at once, or it is being torn down), and a kept
+//! guard (a `pin` handle), take a hazard pointer of their own and give it
+//! back when they end. Nothing here uses thread-local storage, so
 //! every operation works from a thread-local destructor. A guard borrows
 //! the vector; after the vector is dropped no descriptor destructor runs:
 //! the domain frees every retired descriptor in its own drop.
 
 use core::ptr::NonNull;
 use haphazard::{Domain, HazardPointer};
-use secvec_core::per_thread::{PerThread, ThreadEntry};
+use secvec_core::per_thread::PerThread;
 use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
-use std::cell::Cell;
+use std::cell::{RefCell, RefMut};
 use std::sync::atomic::Ordering;
 
 /// The hazard-pointer reclaimer.
@@ -74,8 +75,9 @@ pub struct HazardDomain {
     domain: Box<Domain<Family>>,
 }
 
-/// A thread's cached hazard pointer (`None` while a guard uses it).
-type Cached = Cell<Option<Kept>>;
+/// A thread's cached hazard pointer (`None` until the thread's first
+/// operation), borrowed in place by the operation that uses it.
+type Cached = RefCell<Option<Kept>>;
 
 /// A hazard pointer and the address it has protected continuously since
 /// `protect` validated it (0 if none): kept between operations, so that
@@ -99,15 +101,23 @@ impl HazardDomain {
         unsafe { core::mem::transmute::<HazardPointer<'_, Family>, HazardPointer<'static, Family>>(hp) }
     }
 
-    /// A guard with this thread's cached hazard pointer, if `home` is the
-    /// thread's cache entry; with `Home::None` (no slot), with an uncached
-    /// one, released when the guard drops.
-    fn take<'d>(&'d self, home: Home<'d>) -> HazardGuard<'d> {
-        // A nested guard on the same thread (the cache is empty) gets a
-        // fresh hazard pointer; it is cached when the outer one is not.
-        let cached = home.cache().and_then(Cell::take);
-        let kept = cached.unwrap_or_else(|| Kept { hp: self.new_hazard(), protected: 0 });
-        HazardGuard { kept: Some(kept), home }
+    /// A guard with a hazard pointer of its own, released when it drops.
+    fn own(&self) -> HazardGuard<'_> {
+        HazardGuard(Slot::Own(Kept { hp: self.new_hazard(), protected: 0 }))
+    }
+
+    /// A guard on the thread's cached hazard pointer `cache`, in place (a
+    /// nested guard, which finds it borrowed, takes its own).
+    fn cached<'d>(&'d self, cache: &'d Cached) -> HazardGuard<'d> {
+        match cache.try_borrow_mut() {
+            Ok(mut kept) => {
+                if kept.is_none() {
+                    *kept = Some(Kept { hp: self.new_hazard(), protected: 0 });
+                }
+                HazardGuard(Slot::Cached(kept))
+            }
+            Err(_) => self.own(),
+        }
     }
 }
 
@@ -117,48 +127,29 @@ impl core::fmt::Debug for HazardDomain {
     }
 }
 
-/// Where a guard's hazard pointer goes back to.
-enum Home<'d> {
-    /// An operation's guard: the thread's entry, kept by the operation
-    /// (`Reclaimer::guard` safety 1).
-    Brief(&'d Cached),
-    /// A kept guard: the thread's entry, kept by a lease.
-    Leased(ThreadEntry<'d, Cached>),
-    /// No slot: nowhere (the uncached path).
-    None,
-}
+/// A guard's hazard pointer, and the descriptor it keeps protected.
+///
+/// An operation's guard borrows its thread's cached one in place (the
+/// borrow ends with the guard; the protection stays for the thread's next
+/// operation: at most one descriptor per thread and vector is kept from
+/// reclamation this way). A kept guard, a nested one, and one on a thread
+/// without a slot own theirs and release it (reset) when they drop.
+pub struct HazardGuard<'d>(Slot<'d>);
 
-impl Home<'_> {
-    fn cache(&self) -> Option<&Cached> {
-        match self {
-            Home::Brief(c) => Some(c),
-            Home::Leased(entry) => Some(entry),
-            Home::None => None,
-        }
-    }
-}
-
-/// One guard's hazard pointer, returned to its thread's cache on drop,
-/// still protecting the last descriptor it protected.
-pub struct HazardGuard<'d> {
-    kept: Option<Kept>,
-    /// The thread's cache entry (none on the uncached path). No other
-    /// thread uses it meanwhile: a kept guard's entry holds a lease on the
-    /// thread's slot, and an operation's guard ends before the thread's
+enum Slot<'d> {
+    /// The thread's cache entry, borrowed: no other thread uses it
+    /// meanwhile, as an operation's guard ends before the thread's
     /// registration can go (`Reclaimer::guard` safety 1).
-    home: Home<'d>,
+    Cached(RefMut<'d, Option<Kept>>),
+    Own(Kept),
 }
 
-impl Drop for HazardGuard<'_> {
-    fn drop(&mut self) {
-        // Cached with its protection: the thread's next operation on this
-        // vector skips publishing if the descriptor is still current (at
-        // most one descriptor per thread and vector is kept from
-        // reclamation this way). If a nested guard refilled the cache
-        // meanwhile, the one there is dropped (reset and released into the
-        // domain); so is an uncached one.
-        if let (Some(kept), Some(cache)) = (self.kept.take(), self.home.cache()) {
-            drop(cache.replace(Some(kept)));
+impl HazardGuard<'_> {
+    #[inline]
+    fn kept(&mut self) -> &mut Kept {
+        match &mut self.0 {
+            Slot::Cached(kept) => kept.as_mut().expect("filled when borrowed"),
+            Slot::Own(kept) => kept,
         }
     }
 }
@@ -188,7 +179,7 @@ fn still_protected<T>(protected: usize, _: *mut T) -> Option<*mut T> {
 // `src` and finding it unchanged; haphazard's domain frees no retired pointer
 // that a hazard pointer of the same domain names, until that hazard pointer
 // is re-pointed (by a `protect` returning another pointer) or reset
-// (`refresh`, or its drop when it leaves the cache). The fast path returns
+// (`refresh`, or the drop of an owned one, or of the cache). The fast path returns
 // the pointer already published only when `src` still holds it (see
 // `protect`).
 // 2. `retire` is `retire_ptr::<T, Reclaimed<T>>`, which frees once, by
@@ -196,11 +187,13 @@ fn still_protected<T>(protected: usize, _: *mut T) -> Option<*mut T> {
 // `HazardDomain`; dropping it drops the cached hazard pointers, then the
 // `Domain`, whose `Drop` reclaims every retired object before returning
 // (`reclaim_all_objects`), leaked guards or not; nothing else of the domain
-// is handed out. 4. A guard is `!Send` (its `ThreadEntry` is), and the
-// cache is a `PerThread`, whose entries are never shared by two live
-// threads; `pin` and `guard` are the same thing here, safe to keep.
-// 5. Neither haphazard nor this crate uses thread-local storage; a thread
-// being torn down has no slot and takes the uncached path.
+// is handed out. 4. A guard is `!Send` (a `RefMut` of a `RefCell` is not
+// `Send`, nor is a `HazardPointer` used elsewhere), and the cache is a
+// `PerThread`, whose entries are never shared by two live threads; a kept
+// guard (`pin`) owns its hazard pointer and uses no per-thread state, so
+// it is safe to keep anywhere. 5. Neither haphazard nor this crate uses
+// thread-local storage; a thread being torn down has no slot and takes a
+// hazard pointer of its own.
 unsafe impl Reclaimer for Hazard {
     type Domain = HazardDomain;
     type Guard<'d> = HazardGuard<'d>;
@@ -212,22 +205,23 @@ unsafe impl Reclaimer for Hazard {
     #[inline]
     unsafe fn guard(domain: &HazardDomain) -> HazardGuard<'_> {
         // SAFETY: get_or_briefly 1 is our guard safety 1: the guard, which
-        // holds the entry, is dropped within the operation.
-        let home = match unsafe { domain.cache.get_or_briefly(|| Cell::new(None)) } {
-            Some(cache) => Home::Brief(cache),
-            None => Home::None,
-        };
-        domain.take(home)
+        // borrows the entry, is dropped within the operation, on this thread.
+        match unsafe { domain.cache.get_or_briefly(|| RefCell::new(None)) } {
+            Some(cache) => domain.cached(cache),
+            None => domain.own(),
+        }
     }
 
+    /// A hazard pointer of the handle's own (a handle lives long enough for
+    /// taking one to be cheap, and keeps no per-thread state).
     #[inline]
     fn pin(domain: &HazardDomain) -> HazardGuard<'_> {
-        domain.take(domain.cache.get_or(|| Cell::new(None)).map_or(Home::None, Home::Leased))
+        domain.own()
     }
 
     #[inline]
     fn protect<T: Sync>(guard: &mut HazardGuard<'_>, src: &AtomicPtr<T>) -> *mut T {
-        let kept = guard.kept.as_mut().expect("a live guard holds its hazard pointer");
+        let kept = guard.kept();
         let current = src.load(Ordering::Acquire);
         // The fast path (safety point 1): our hazard pointer has published
         // `kept.protected` continuously since it was validated (every path
@@ -251,10 +245,9 @@ unsafe impl Reclaimer for Hazard {
     }
 
     fn refresh(guard: &mut HazardGuard<'_>) {
-        if let Some(kept) = guard.kept.as_mut() {
-            kept.hp.reset_protection();
-            kept.protected = 0;
-        }
+        let kept = guard.kept();
+        kept.hp.reset_protection();
+        kept.protected = 0;
     }
 
     #[inline]
