@@ -189,6 +189,14 @@ unsafe impl Reclaimer for Epoch {
         src.load(Ordering::Acquire)
     }
 
+    /// Nothing to publish: the pinned guard keeps everything retired after
+    /// it was pinned, which includes any cell read through a descriptor it
+    /// protects (`protect_second` contract 1).
+    #[inline]
+    fn protect_second<T: Sync>(_: &mut EpochGuard<'_>, _: *mut T, _: impl FnOnce() -> bool) -> bool {
+        true
+    }
+
     fn refresh(guard: &mut EpochGuard<'_>) {
         guard.guard.repin();
     }

@@ -82,7 +82,17 @@ type Cached = RefCell<Option<Kept>>;
 /// A hazard pointer and the address it has protected continuously since
 /// `protect` validated it (0 if none): kept between operations, so that
 /// the next operation finds the descriptor still current and protected.
+/// The second one (taken the first time an element cell is read) protects
+/// the cell an operation reads.
 struct Kept {
+    hp: HazardPointer<'static, Family>,
+    protected: usize,
+    second: Option<Second>,
+}
+
+/// The second hazard pointer of a guard, and the cell address it has
+/// protected continuously since a validation succeeded (0 if none).
+struct Second {
     hp: HazardPointer<'static, Family>,
     protected: usize,
 }
@@ -103,7 +113,10 @@ impl HazardDomain {
 
     /// A guard with a hazard pointer of its own, released when it drops.
     fn own(&self) -> HazardGuard<'_> {
-        HazardGuard(Slot::Own(Kept { hp: self.new_hazard(), protected: 0 }))
+        HazardGuard {
+            domain: self,
+            slot: Slot::Own(Kept { hp: self.new_hazard(), protected: 0, second: None }),
+        }
     }
 
     /// A guard on the thread's cached hazard pointer `cache`, in place (a
@@ -112,9 +125,9 @@ impl HazardDomain {
         match cache.try_borrow_mut() {
             Ok(mut kept) => {
                 if kept.is_none() {
-                    *kept = Some(Kept { hp: self.new_hazard(), protected: 0 });
+                    *kept = Some(Kept { hp: self.new_hazard(), protected: 0, second: None });
                 }
-                HazardGuard(Slot::Cached(kept))
+                HazardGuard { domain: self, slot: Slot::Cached(kept) }
             }
             Err(_) => self.own(),
         }
@@ -134,7 +147,10 @@ impl core::fmt::Debug for HazardDomain {
 /// operation: at most one descriptor per thread and vector is kept from
 /// reclamation this way). A kept guard, a nested one, and one on a thread
 /// without a slot own theirs and release it (reset) when they drop.
-pub struct HazardGuard<'d>(Slot<'d>);
+pub struct HazardGuard<'d> {
+    domain: &'d HazardDomain,
+    slot: Slot<'d>,
+}
 
 enum Slot<'d> {
     /// The thread's cache entry, borrowed: no other thread uses it
@@ -147,10 +163,17 @@ enum Slot<'d> {
 impl HazardGuard<'_> {
     #[inline]
     fn kept(&mut self) -> &mut Kept {
-        match &mut self.0 {
+        self.parts().1
+    }
+
+    /// The guard's domain and its hazard pointers.
+    #[inline]
+    fn parts(&mut self) -> (&HazardDomain, &mut Kept) {
+        let kept = match &mut self.slot {
             Slot::Cached(kept) => kept.as_mut().expect("filled when borrowed"),
             Slot::Own(kept) => kept,
-        }
+        };
+        (self.domain, kept)
     }
 }
 
@@ -244,10 +267,46 @@ unsafe impl Reclaimer for Hazard {
         }
     }
 
+    /// Publishes `ptr` in the guard's second hazard pointer, fences, and
+    /// validates with `reachable`. If that hazard pointer has named `ptr`
+    /// continuously since an earlier validation succeeded, `ptr` cannot have
+    /// been freed since (and is still valid), so nothing is published again.
+    #[inline]
+    fn protect_second<T: Sync>(
+        guard: &mut HazardGuard<'_>,
+        ptr: *mut T,
+        reachable: impl FnOnce() -> bool,
+    ) -> bool {
+        let (domain, kept) = guard.parts();
+        let second = kept.second.get_or_insert_with(|| Second { hp: domain.new_hazard(), protected: 0 });
+        if second.protected != 0 && second.protected == ptr as usize {
+            return true;
+        }
+        second.hp.protect_raw(ptr);
+        // Orders the publication before `reachable`'s loads, and pairs with
+        // the full fence haphazard runs before it scans hazard pointers to
+        // reclaim (the same pairing as in `protect_ptr`): either the scan
+        // sees our hazard pointer, or `reachable` sees the removal that
+        // preceded the retire.
+        std::sync::atomic::fence(Ordering::SeqCst);
+        if reachable() {
+            second.protected = ptr as usize;
+            true
+        } else {
+            second.hp.reset_protection();
+            second.protected = 0;
+            false
+        }
+    }
+
     fn refresh(guard: &mut HazardGuard<'_>) {
         let kept = guard.kept();
         kept.hp.reset_protection();
         kept.protected = 0;
+        if let Some(second) = &mut kept.second {
+            second.hp.reset_protection();
+            second.protected = 0;
+        }
     }
 
     #[inline]

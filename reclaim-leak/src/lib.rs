@@ -1,8 +1,8 @@
 //! A [`Reclaimer`] that never frees: the zero-cost baseline of the SecVec
 //! benchmarks, and a measure of how much garbage a vector makes.
 //!
-//! Every replaced descriptor is retired into nothing and stays allocated
-//! until the process exits. The vector's accounting counts each one, so the
+//! Every replaced descriptor (and every removed element's cell) is retired
+//! into nothing and stays allocated until the process exits. The vector's accounting counts each one, so the
 //! leak is exact: after the vector is dropped, [`Snapshot::leaked`] equals
 //! the number of descriptors it retired. Use it to measure the cost of
 //! reclamation itself (the other backends against this one), or for
@@ -26,36 +26,23 @@
 //! # }
 //! ```
 //!
-//! # Element types are checked at compile time
+//! # Removed elements are leaked too
 //!
-//! Elements must be at most 8 bytes:
-//!
-//! ```compile_fail
-//! let v = reclaim_leak::SecVec::<u128>::new(); // "at most 8 bytes"
-//! # v.push(1);
-//! ```
+//! Elements that are not stored inline (see [`secvec_core::is_inline`])
+//! live in heap cells; a removed one is retired like a descriptor, so this
+//! backend never runs its destructor. The accounting counts those cells:
 //!
 //! ```
-//! let v = reclaim_leak::SecVec::<u64>::new(); // the same with 8 bytes compiles
-//! # v.push(1);
-//! ```
-//!
-//! and have no padding bytes (they must implement `bytemuck::NoUninit`):
-//!
-//! ```compile_fail
-//! #[derive(Clone, Copy)]
-//! #[repr(C)]
-//! struct Padded { a: u8, b: u32 } // 3 padding bytes
-//! let v = reclaim_leak::SecVec::<Padded>::new();
-//! # v.push(Padded { a: 1, b: 2 });
-//! ```
-//!
-//! ```
-//! #[derive(Clone, Copy, bytemuck::NoUninit)]
-//! #[repr(C)]
-//! struct Packed { a: u8, pad: [u8; 3], b: u32 } // explicit bytes: accepted
-//! let v = reclaim_leak::SecVec::<Packed>::new();
-//! # v.push(Packed { a: 1, pad: [0; 3], b: 2 });
+//! let v = reclaim_leak::SecVec::<String>::new();
+//! v.push("kept".to_string());
+//! v.push("removed".to_string());
+//! assert_eq!(v.pop().as_deref(), Some("removed")); // a clone; the original leaks
+//! # #[cfg(feature = "accounting")] {
+//! let stats = v.stats();
+//! drop(v); // drops "kept", the element still in the vector
+//! let cells = stats.snapshot().cells.expect("`String`s live in cells");
+//! assert_eq!((cells.freed_with_vector, cells.leaked()), (1, Some(1)));
+//! # }
 //! ```
 
 use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
@@ -85,6 +72,12 @@ unsafe impl Reclaimer for Leak {
     #[inline]
     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
+    }
+
+    /// Nothing is ever freed, so everything is protected forever.
+    #[inline]
+    fn protect_second<T: Sync>(_: &mut (), _: *mut T, _: impl FnOnce() -> bool) -> bool {
+        true
     }
 
     #[inline]

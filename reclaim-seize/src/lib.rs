@@ -164,6 +164,14 @@ unsafe impl Reclaimer for Seize {
         }
     }
 
+    /// Nothing to publish: an active seize guard keeps every object retired
+    /// while it is active, which includes any cell read through a
+    /// descriptor it protects (`protect_second` contract 1).
+    #[inline]
+    fn protect_second<T: Sync>(_: &mut SeizeGuard<'_>, _: *mut T, _: impl FnOnce() -> bool) -> bool {
+        true
+    }
+
     fn refresh(guard: &mut SeizeGuard<'_>) {
         match &mut guard.0 {
             Kind::Local(g) => g.refresh(),

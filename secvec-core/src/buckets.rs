@@ -46,6 +46,11 @@ impl SlotWord {
 pub(crate) struct Slot(AtomicU128);
 
 impl Slot {
+    /// Whether slot operations are lock-free here (a native 16-byte CAS).
+    pub(crate) fn is_lock_free() -> bool {
+        AtomicU128::is_lock_free()
+    }
+
     #[inline]
     pub(crate) fn load(&self) -> SlotWord {
         SlotWord::unpack(self.0.load(Ordering::Acquire))

@@ -1,78 +1,278 @@
-//! Which types a [`SecVec`](crate::SecVec) can hold, and how they become the
-//! 64-bit payload of a slot.
+//! Which types a [`SecVec`](crate::SecVec) can hold, and how an element
+//! becomes the 64-bit value half of a slot.
+//!
+//! # Inline or in a cell
+//!
+//! A slot is 16 bytes, `(value, version)`, compared and swapped as one word,
+//! so a value stored *inline* must be at most 8 bytes with every byte
+//! initialized (the CAS compares bytes; padding would be compared too). On
+//! stable Rust a generic function cannot ask whether `T` has padding, so the
+//! choice is made by type identity: the primitive types below are stored
+//! inline, everything else in a heap *cell* whose address is the slot's
+//! value.
+//!
+//! | stored inline | `u8` `u16` `u32` `u64` `usize` `i8` `i16` `i32` `i64` `isize` `f32` `f64` `char` `bool` |
+//! |---|---|
+//! | in a cell | everything else: `String`, `Arc<_>`, `u128`, tuples, your structs, ... |
+//!
+//! The test is [`is_inline`], a comparison of `TypeId`s that is a constant
+//! after monomorphization: `SecVec<u64>` compiles to the same code as when
+//! only inline elements existed. A cell costs one allocation per stored
+//! element (push or set), and a read of a cell through hazard pointers costs
+//! one more protection (see `Reclaimer::protect_second`).
+//!
+//! # Cells are immutable and retired, never moved out
+//!
+//! A cell is written once, before the descriptor that announces it is
+//! published, and never changes until it is freed. A removed element (`pop`,
+//! `set`, `clear`) may still be read by a thread that loaded an older
+//! descriptor, so its cell is *retired* through the vector's reclaimer, and
+//! its value dropped when no reader can reach it, exactly once
+//! ([`Retire::reclaim`]). The remover returns a clone made before it
+//! retires the cell (or a guard on the cell, for non-`Clone` types). The
+//! only cells whose values are moved out are the ones never published: a
+//! pushed value handed to a pop by elimination, or given back by a failed
+//! push or set.
 
-/// A type that [`SecVec`](crate::SecVec) can store.
+use crate::descriptor::Descriptor;
+use crate::home::Home;
+use crate::reclaimer::Retire;
+use crate::stats::Event;
+use core::any::TypeId;
+use core::marker::PhantomData;
+use core::mem::{ManuallyDrop, size_of};
+use core::ptr::NonNull;
+
+/// A type that [`SecVec`](crate::SecVec) can store: any `Send + Sync +
+/// 'static` type. Implemented for all of them; there is nothing to
+/// implement.
 ///
-/// Every `Copy + Send + Sync + 'static` type that implements
-/// [`bytemuck::NoUninit`] (no padding, no uninitialized bytes) is an
-/// `Element`: `u8`..`u64`, `i8`..`i64`, `usize`, `isize`, `f32`, `f64`,
-/// `char`, `bool`, and `#[repr(C)]` structs without padding (derive
-/// `bytemuck::NoUninit`).
-///
-/// A slot holds the value in 64 bits beside a 64-bit version, so a type
-/// larger than 8 bytes is rejected at compile time when a vector of it is
-/// built ("SecVec elements must be at most 8 bytes"). A type with padding
-/// bytes does not implement `NoUninit`, so it is not an `Element` (its
-/// padding would otherwise be read as data). Both rejections are checked by
-/// `compile_fail` examples in the `reclaim-leak` crate, next to twins that
-/// compile.
+/// `Send` because elements are removed, and dropped by the reclaimer, on
+/// whatever thread does it; `Sync` because readers on many threads look at
+/// the same element at once (`get_ref`, and the clone in `get`).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored in a SecVec",
-    note = "SecVec elements must be `Copy + Send + Sync + 'static` and `bytemuck::NoUninit` \
-            (no padding bytes), and at most 8 bytes large"
+    note = "SecVec elements must be `Send + Sync + 'static`"
 )]
-pub trait Element: Copy + bytemuck::NoUninit + Send + Sync + 'static {}
+pub trait Element: Send + Sync + 'static {}
 
-impl<T: Copy + bytemuck::NoUninit + Send + Sync + 'static> Element for T {}
+impl<T: Send + Sync + 'static> Element for T {}
 
-/// Compile-time check of the size of `T`, evaluated when a vector of `T` is
-/// built (a post-monomorphization error names this constant).
-pub(crate) struct SizeCheck<T>(core::marker::PhantomData<T>);
-
-impl<T> SizeCheck<T> {
-    pub(crate) const OK: () = assert!(
-        core::mem::size_of::<T>() <= 8,
-        "SecVec elements must be at most 8 bytes: a slot holds the value in 64 bits beside a 64-bit version"
-    );
+/// Whether `T` is stored inline in a slot (true for the primitive types of
+/// at most 8 bytes, all of whose bytes are initialized and which have no
+/// destructor), or in a heap cell. A constant after monomorphization.
+#[inline(always)]
+pub fn is_inline<T: 'static>() -> bool {
+    macro_rules! one_of {
+        ($($t:ty),*) => { $(TypeId::of::<T>() == TypeId::of::<$t>())||* };
+    }
+    size_of::<T>() <= 8 && one_of!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, f32, f64, char, bool)
 }
 
-/// Packs `value` into the low `size_of::<T>()` bytes of a `u64` (native byte
-/// order, the rest zero).
+/// The home block type every cell counts itself in.
+type VecHome = Home<Descriptor>;
+
+/// A heap cell: one element that is not stored inline.
+pub(crate) struct Cell<T> {
+    pub(crate) value: T,
+    /// The vector's home block (for counting the cell reclaimed), which
+    /// outlives every cell of its vector (`Reclaimer` safety 3, as for
+    /// descriptors).
+    #[cfg(feature = "accounting")]
+    home: NonNull<VecHome>,
+}
+
+// SAFETY: `value: T` is `Send` (Element); `home` points to a `Sync` block
+// that is only read through `&` and outlives the cell wherever it is freed.
+unsafe impl<T: Send> Send for Cell<T> {}
+// SAFETY: as above; `&Cell<T>` gives out only `&T`, and `T: Sync`.
+unsafe impl<T: Sync> Sync for Cell<T> {}
+
+/// The address of the cell that the slot value `bits` names (for a type
+/// stored in cells).
 #[inline]
-pub(crate) fn encode<T: Element>(value: T) -> u64 {
-    let () = SizeCheck::<T>::OK;
+pub(crate) fn cell_ptr<T>(bits: u64) -> *mut Cell<T> {
+    // `into_bits` exposed the provenance of the cell's allocation.
+    core::ptr::with_exposed_provenance_mut(bits as usize)
+}
+
+/// Packs an inline value into the low bytes of a `u64` (native byte order,
+/// the rest zero).
+#[inline]
+fn pack_inline<T: 'static>(value: T) -> u64 {
+    debug_assert!(is_inline::<T>());
+    let value = ManuallyDrop::new(value);
     let mut bytes = [0u8; 8];
-    bytes[..core::mem::size_of::<T>()].copy_from_slice(bytemuck::bytes_of(&value));
+    // SAFETY: inline types are primitives of at most 8 bytes (is_inline),
+    // every byte of which is initialized; `bytes` has room for them.
+    unsafe {
+        core::ptr::copy_nonoverlapping((&*value as *const T).cast::<u8>(), bytes.as_mut_ptr(), size_of::<T>())
+    };
     u64::from_ne_bytes(bytes)
 }
 
-/// Unpacks a value packed by [`encode`].
+/// The slot value of `value`: its bytes, or the address of a new cell
+/// holding it. Until the bits are published (or given to a pop by
+/// elimination), the returned [`Unpublished`] owns the value.
+#[inline]
+pub(crate) fn into_bits<T: Element>(value: T, home: &VecHome) -> Unpublished<'_, T> {
+    let bits = if is_inline::<T>() {
+        pack_inline(value)
+    } else {
+        home.count(Event::CellAllocated);
+        let cell = Box::into_raw(Box::new(Cell {
+            value,
+            #[cfg(feature = "accounting")]
+            home: NonNull::from(home),
+        }));
+        cell.expose_provenance() as u64
+    };
+    Unpublished { bits, home, _owns: PhantomData }
+}
+
+/// Reads an inline value.
 ///
 /// # Safety
 ///
-/// 1. `bits` was returned by `encode::<T>` (so its first `size_of::<T>()`
-///    bytes are a valid `T`).
+/// 1. `is_inline::<T>()`, and `bits` was packed from a `T` by
+///    [`into_bits`] (so its first `size_of::<T>()` bytes are a valid `T`).
 #[inline]
-pub(crate) unsafe fn decode<T: Element>(bits: u64) -> T {
-    let () = SizeCheck::<T>::OK;
+pub(crate) unsafe fn read_inline<T: 'static>(bits: u64) -> T {
+    debug_assert!(is_inline::<T>());
     let bytes = bits.to_ne_bytes();
-    // SAFETY: size_of::<T>() <= 8 (SizeCheck), so the read stays inside
+    // SAFETY: size_of::<T>() <= 8 (is_inline), so the read stays inside
     // `bytes`; read_unaligned has no alignment requirement; by point 1 the
-    // bytes are those of a valid `T`, and `T: Copy` so duplicating it is fine.
+    // bytes are those of a valid `T`, a primitive without destructor, so
+    // duplicating it is a copy.
     unsafe { core::ptr::read_unaligned(bytes.as_ptr().cast::<T>()) }
+}
+
+/// An element's slot value that nobody else can reach yet: dropping it
+/// drops the element (a cell is freed with its value).
+pub(crate) struct Unpublished<'h, T: Element> {
+    bits: u64,
+    home: &'h VecHome,
+    _owns: PhantomData<T>,
+}
+
+impl<T: Element> Unpublished<'_, T> {
+    /// The slot value, to put in a descriptor or an offer. The element
+    /// stays owned by `self` until [`published`](Self::published).
+    #[inline]
+    pub(crate) fn bits(&self) -> u64 {
+        self.bits
+    }
+
+    /// The bits were published (or handed to a pop): the vector, or that
+    /// pop, owns the element now.
+    #[inline]
+    pub(crate) fn published(self) {
+        core::mem::forget(self);
+    }
+
+    /// Takes the element back.
+    #[inline]
+    pub(crate) fn take(self) -> T {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: `this` owns the element (its bits were never published),
+        // and is not dropped, so the element is taken once.
+        unsafe { take_unpublished(this.bits, this.home) }
+    }
+}
+
+impl<T: Element> Drop for Unpublished<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: as in `take`: owned, and this is the last use.
+        drop(unsafe { take_unpublished::<T>(self.bits, self.home) });
+    }
+}
+
+/// Moves the element out of bits that were never published (or were taken
+/// from a push's offer by elimination), freeing its cell.
+///
+/// # Safety
+///
+/// 1. `bits` came from [`into_bits::<T>`] with this `home`, were never
+///    published to readers, and the caller owns the element: it is taken
+///    once.
+#[inline]
+pub(crate) unsafe fn take_unpublished<T: Element>(bits: u64, home: &VecHome) -> T {
+    if is_inline::<T>() {
+        // SAFETY: point 1: packed from a `T`.
+        return unsafe { read_inline(bits) };
+    }
+    home.count(Event::CellUnpublished);
+    // SAFETY: point 1: the cell came from `Box::into_raw` in `into_bits`,
+    // nobody else can reach it, and it is freed once, here.
+    let cell = unsafe { Box::from_raw(cell_ptr::<T>(bits)) };
+    cell.value
+}
+
+/// Drops an element that only the vector can reach (at the vector's drop).
+/// Returns the panic of its destructor, if it panicked (the cell is freed
+/// anyway).
+///
+/// # Safety
+///
+/// 1. `bits` hold a `T` stored by [`into_bits::<T>`] in this vector, never
+///    retired, and nobody can reach it any more: it is dropped once.
+pub(crate) unsafe fn drop_owned<T: Element>(bits: u64) -> Result<(), Box<dyn core::any::Any + Send>> {
+    if is_inline::<T>() {
+        return Ok(()); // primitives have no destructor
+    }
+    // SAFETY: point 1.
+    unsafe { free_cell(cell_ptr::<T>(bits)) }
+}
+
+/// Drops a cell's value (catching a panic of its destructor) and frees the
+/// cell.
+///
+/// # Safety
+///
+/// 1. `cell` came from `into_bits` and nobody accesses it during or after
+///    the call.
+unsafe fn free_cell<T>(cell: *mut Cell<T>) -> Result<(), Box<dyn core::any::Any + Send>> {
+    // SAFETY: point 1; the value is dropped in place once, then the
+    // allocation is freed as a `Box<ManuallyDrop<..>>` of the same layout
+    // (`ManuallyDrop` is `repr(transparent)`), without dropping it again.
+    let value = unsafe { &raw mut (*cell).value };
+    let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: point 1: the value is live and dropped once.
+        unsafe { core::ptr::drop_in_place(value) }
+    }));
+    // SAFETY: point 1; the value was dropped above (or its drop panicked,
+    // which also ends it), so only the memory is left to free.
+    drop(unsafe { Box::from_raw(cell.cast::<ManuallyDrop<Cell<T>>>()) });
+    dropped
+}
+
+impl<T: Element> Retire for Cell<T> {
+    /// Drops the element and frees its cell. A destructor that panics here
+    /// (on whichever thread the reclaimer runs it) is caught: its message
+    /// is printed by the panic hook, the cell is freed, and reclamation goes
+    /// on; the panic does not reach the thread, which did not cause it.
+    unsafe fn reclaim(ptr: *mut Self) {
+        #[cfg(feature = "accounting")]
+        // SAFETY: Retire::reclaim safety 1: `ptr` is a live cell; its home
+        // outlives it (Reclaimer safety 3).
+        unsafe { (*ptr).home.as_ref() }.count(Event::CellReclaimed);
+        // SAFETY: reclaim safety 1 and 2: reclaimed once, unreachable.
+        let _ = unsafe { free_cell(ptr) };
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn round_trip<T: Element + PartialEq + core::fmt::Debug>(v: T) {
-        // SAFETY: the bits come from encode::<T>.
-        assert_eq!(unsafe { decode::<T>(encode(v)) }, v);
+    fn round_trip<T: Element + PartialEq + core::fmt::Debug + Copy>(v: T) {
+        assert!(is_inline::<T>(), "{}", core::any::type_name::<T>());
+        // SAFETY: the bits come from pack_inline::<T>.
+        assert_eq!(unsafe { read_inline::<T>(pack_inline(v)) }, v);
     }
 
     #[test]
-    fn every_small_type_round_trips() {
+    fn every_primitive_round_trips_inline() {
         round_trip(0xABu8);
         round_trip(-3i16);
         round_trip(0xDEAD_BEEFu32);
@@ -84,12 +284,21 @@ mod tests {
         round_trip('λ');
         round_trip(true);
         round_trip(false);
-        round_trip([1u8, 2, 3]);
     }
 
     #[test]
-    fn small_types_leave_the_high_bytes_zero() {
-        assert_eq!(encode(0xFFu8) & !0xFF, 0);
-        assert_eq!(encode(u32::MAX) >> 32, 0);
+    fn small_values_leave_the_high_bytes_zero() {
+        assert_eq!(pack_inline(0xFFu8) & !0xFF, 0);
+        assert_eq!(pack_inline(u32::MAX) >> 32, 0);
+    }
+
+    #[test]
+    fn everything_else_goes_to_a_cell() {
+        assert!(!is_inline::<u128>());
+        assert!(!is_inline::<String>());
+        assert!(!is_inline::<(u8, u32)>());
+        assert!(!is_inline::<[u8; 3]>());
+        assert!(!is_inline::<()>());
+        assert!(!is_inline::<std::sync::Arc<u64>>());
     }
 }

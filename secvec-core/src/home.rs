@@ -23,11 +23,15 @@ pub(crate) struct Home<T> {
 }
 
 impl<T> Home<T> {
-    pub(crate) fn new() -> Self {
+    /// A home whose vector stores its elements in cells of `cell_bytes`
+    /// bytes each (`None`: inline).
+    pub(crate) fn new(cell_bytes: Option<usize>) -> Self {
+        #[cfg(not(feature = "accounting"))]
+        let _ = cell_bytes;
         Home {
             pool: Pool::new(),
             #[cfg(feature = "accounting")]
-            counters: Arc::new(Counters::new(core::mem::size_of::<T>())),
+            counters: Arc::new(Counters::new(core::mem::size_of::<T>(), cell_bytes)),
         }
     }
 
@@ -44,6 +48,14 @@ impl<T> Home<T> {
     pub(crate) fn count_freed_by_owner(&self) {
         #[cfg(feature = "accounting")]
         self.counters.count_freed_by_owner();
+    }
+
+    /// The vector dropped `n` elements it still held.
+    pub(crate) fn count_cells_freed_with_vector(&self, n: u64) {
+        #[cfg(feature = "accounting")]
+        self.counters.count_cells_freed_with_vector(n);
+        #[cfg(not(feature = "accounting"))]
+        let _ = n;
     }
 
     /// Slot buckets were allocated.

@@ -46,6 +46,9 @@
 //!     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
 //!         src.load(Ordering::Acquire)
 //!     }
+//!     fn protect_second<T: Sync>(_: &mut (), _: *mut T, _: impl FnOnce() -> bool) -> bool {
+//!         true // nothing is ever freed
+//!     }
 //!     unsafe fn retire<T: Retire>(_: &(), _: &(), _: *mut T) {}
 //! }
 //!
@@ -86,6 +89,7 @@ pub mod per_thread;
 mod pinned;
 mod pool;
 mod reclaimer;
+mod reference;
 // Without `accounting` only `Event` is used (counting compiles to nothing).
 #[cfg_attr(not(feature = "accounting"), allow(dead_code))]
 mod stats;
@@ -93,10 +97,11 @@ pub mod sync;
 mod thread_slot;
 mod vec;
 
-pub use element::Element;
+pub use element::{Element, is_inline};
 pub use error::{CapacityError, IndexOutOfBounds};
 pub use pinned::{Pinned, PinnedIter};
 pub use reclaimer::{Reclaimer, Retire};
+pub use reference::Ref;
 #[cfg(feature = "accounting")]
-pub use stats::{Snapshot, Stats};
+pub use stats::{CellCounts, Snapshot, Stats};
 pub use vec::{Iter, SecVec};

@@ -15,9 +15,10 @@
 //!   `refresh` every so often (papaya and flurry re-pin every ~1000
 //!   operations).
 
-use crate::element::Element;
+use crate::element::{Element, cell_ptr, is_inline};
 use crate::error::{CapacityError, IndexOutOfBounds};
 use crate::reclaimer::Reclaimer;
+use crate::reference::InlineBits;
 use crate::vec::SecVec;
 use core::marker::PhantomData;
 
@@ -35,6 +36,7 @@ use core::marker::PhantomData;
 /// #     type Domain = (); type Guard<'d> = ();
 /// #     fn new_domain() {} unsafe fn guard(_: &()) {} fn pin(_: &()) {} fn refresh(_: &mut ()) {}
 /// #     fn protect<T: Sync>(_: &mut (), s: &secvec_core::sync::AtomicPtr<T>) -> *mut T { s.load(std::sync::atomic::Ordering::Acquire) }
+/// #     fn protect_second<T: Sync>(_: &mut (), _: *mut T, _: impl FnOnce() -> bool) -> bool { true }
 /// #     unsafe fn retire<T: secvec_core::Retire>(_: &(), _: &(), _: *mut T) {}
 /// # }
 /// fn on_another_thread<S: Send>(_: S) {}
@@ -44,6 +46,9 @@ use core::marker::PhantomData;
 pub struct Pinned<'v, T: Element, R: Reclaimer> {
     vec: &'v SecVec<T, R>,
     guard: R::Guard<'v>,
+    /// The last inline element `get_ref` read (a reference into a slot
+    /// would race with writers; a reference into the handle does not).
+    scratch: InlineBits,
     /// `!Send` and `!Sync` whatever the guard is: per-thread state behind
     /// it belongs to this thread.
     _not_send: PhantomData<*const ()>,
@@ -60,7 +65,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// meanwhile: call [`Pinned::refresh`] in long loops, and do not keep
     /// a handle idle. With hazard pointers it keeps one descriptor.
     pub fn pin(&self) -> Pinned<'_, T, R> {
-        Pinned { vec: self, guard: self.pin_guard(), _not_send: PhantomData }
+        Pinned { vec: self, guard: self.pin_guard(), scratch: InlineBits(0), _not_send: PhantomData }
     }
 }
 
@@ -70,10 +75,21 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
         self.vec
     }
 
-    /// [`SecVec::get`] through this handle's guard.
+    /// [`SecVec::get_ref`] through this handle's guard: a reference to the
+    /// element at `index`, valid until the handle is used again (for any
+    /// element type; no clone, no guard of its own).
     #[inline]
-    pub fn get(&mut self, index: usize) -> Option<T> {
-        self.vec.get_in(&mut self.guard, index)
+    pub fn get_ref(&mut self, index: usize) -> Option<&T> {
+        let bits = self.vec.read_in(&mut self.guard, index)?;
+        if is_inline::<T>() {
+            self.scratch = InlineBits(bits);
+            // SAFETY: inline bits are packed from a `T`.
+            return Some(unsafe { self.scratch.as_ref::<T>() });
+        }
+        // SAFETY: `read_in` left the cell protected by the handle's guard,
+        // which cannot be used again while the returned borrow of `self`
+        // lives.
+        Some(unsafe { &(*cell_ptr::<T>(bits)).value })
     }
 
     /// [`SecVec::len`] through this handle's guard.
@@ -106,6 +122,28 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
         self.vec.try_push_in(&mut self.guard, value)
     }
 
+    /// [`SecVec::clear`] through this handle's guard.
+    pub fn clear(&mut self) {
+        self.vec.clear_in(&mut self.guard)
+    }
+
+    /// Lets reclamation advance: the guard protects nothing it protected
+    /// before (epochs re-pin, seize refreshes, hazard pointers reset). Call
+    /// it every so often in a long loop over an epoch or seize handle.
+    pub fn refresh(&mut self) {
+        R::refresh(&mut self.guard);
+    }
+}
+
+/// The operations that return elements by value (cloned, as on
+/// [`SecVec`]).
+impl<'v, T: Element + Clone, R: Reclaimer> Pinned<'v, T, R> {
+    /// [`SecVec::get`] through this handle's guard.
+    #[inline]
+    pub fn get(&mut self, index: usize) -> Option<T> {
+        self.vec.get_in(&mut self.guard, index)
+    }
+
     /// [`SecVec::pop`] through this handle's guard.
     pub fn pop(&mut self) -> Option<T> {
         self.vec.pop_in(&mut self.guard)
@@ -120,11 +158,6 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
         self.vec.set_in(&mut self.guard, index, value)
     }
 
-    /// [`SecVec::clear`] through this handle's guard.
-    pub fn clear(&mut self) {
-        self.vec.clear_in(&mut self.guard)
-    }
-
     /// [`SecVec::to_vec`] through this handle's guard.
     pub fn to_vec(&mut self) -> Vec<T> {
         self.vec.to_vec_in(&mut self.guard)
@@ -134,13 +167,6 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
     /// whole pass (with the same weak consistency as `SecVec::iter`).
     pub fn iter(&mut self) -> PinnedIter<'_, 'v, T, R> {
         PinnedIter { handle: self, next: 0 }
-    }
-
-    /// Lets reclamation advance: the guard protects nothing it protected
-    /// before (epochs re-pin, seize refreshes, hazard pointers reset). Call
-    /// it every so often in a long loop over an epoch or seize handle.
-    pub fn refresh(&mut self) {
-        R::refresh(&mut self.guard);
     }
 }
 
@@ -156,7 +182,7 @@ pub struct PinnedIter<'h, 'v, T: Element, R: Reclaimer> {
     next: usize,
 }
 
-impl<T: Element, R: Reclaimer> Iterator for PinnedIter<'_, '_, T, R> {
+impl<T: Element + Clone, R: Reclaimer> Iterator for PinnedIter<'_, '_, T, R> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
         let v = self.handle.get(self.next)?;

@@ -5,10 +5,12 @@ use crate::sync::AtomicPtr;
 
 /// A safe-memory-reclamation scheme that [`SecVec`](crate::SecVec) can run on.
 ///
-/// The algorithm needs exactly one protected pointer at a time (the current
-/// descriptor), so the trait asks for no more than that: a per-vector
+/// The algorithm needs at most two protected pointers at a time (the
+/// current descriptor, and the heap cell of the element being read), so the
+/// trait asks for no more than that: a per-vector
 /// [`Domain`](Reclaimer::Domain), a [`Guard`](Reclaimer::Guard) that can
-/// protect one pointer, and a way to retire an unlinked pointer. Hazard
+/// protect one pointer and a second one, and a way to retire an unlinked
+/// pointer. Hazard
 /// pointers implement `protect` as "publish, then validate"; epoch schemes
 /// as a plain load inside the pinned guard.
 ///
@@ -28,6 +30,12 @@ use crate::sync::AtomicPtr;
 ///    a later `protect` through `g` returns another pointer or `g` is passed
 ///    to [`refresh`](Reclaimer::refresh), even if `p` is retired into `d`
 ///    after that moment.
+///
+///    **Second protection.** If
+///    [`protect_second`](Reclaimer::protect_second)`(g, p, reachable)`
+///    returns true, `p` is not freed while `g` is alive, until the next
+///    `protect_second` through `g` or `refresh(g)`, provided that the
+///    caller's side of its contract holds (its safety 1 and 2).
 /// 2. **Freeing.** A pointer passed to [`retire`](Reclaimer::retire) is
 ///    either freed exactly once, by calling [`Retire::reclaim`] on it, or
 ///    never freed at all. It is not freed while a guard protects it as in
@@ -90,6 +98,35 @@ pub unsafe trait Reclaimer: Send + Sync + 'static {
     /// Loads `src` (with at least `Acquire` ordering) and protects the result
     /// for as long as `guard` lives or until `guard` protects something else.
     fn protect<T: Sync>(guard: &mut Self::Guard<'_>, src: &AtomicPtr<T>) -> *mut T;
+
+    /// Protects `ptr` as well, in the guard's second slot, for as long as
+    /// `guard` lives or until the next `protect_second` through it (or
+    /// `refresh`): SecVec uses it for an element's heap cell, read from a
+    /// slot while the guard protects the descriptor that leads to it.
+    ///
+    /// Schemes that publish a pointer (hazard pointers) publish `ptr`, make
+    /// the publication visible to reclaiming threads (a full fence), then
+    /// call `reachable`: if it returns false, `ptr` may already be retired,
+    /// nothing is protected, and they return false. Schemes whose guards
+    /// protect everything retired after they started (epochs, seize) need
+    /// no validation and return true without calling `reachable`.
+    ///
+    /// # Contract
+    ///
+    /// Not an `unsafe fn` (calling it never harms anything), but the
+    /// protection holds only if the caller guarantees:
+    ///
+    /// 1. `ptr` was read after `guard` was created or last refreshed, from
+    ///    memory that `guard` protected at the time (so it had not been
+    ///    retired when the guard's protection began), and it is retired, if
+    ///    ever, into this guard's domain.
+    /// 2. If `reachable()` returns true, `ptr` had not been retired when
+    ///    `reachable` was called.
+    fn protect_second<T: Sync>(
+        guard: &mut Self::Guard<'_>,
+        ptr: *mut T,
+        reachable: impl FnOnce() -> bool,
+    ) -> bool;
 
     /// Lets reclamation advance past a guard that is kept (a handle in a
     /// long loop): afterwards nothing it protected before is protected

@@ -38,10 +38,19 @@ pub(crate) enum Event {
     Freed,
     /// A pop took a concurrent push's value through the exchanger.
     Eliminated,
+    /// An element cell was allocated (elements not stored inline).
+    CellAllocated,
+    /// A cell was freed without ever being published (its value was given
+    /// back, or handed to a pop by elimination).
+    CellUnpublished,
+    /// A removed element's cell was handed to the reclaimer.
+    CellRetired,
+    /// The reclaimer freed a retired cell (and dropped its element).
+    CellReclaimed,
 }
 
 impl Event {
-    const COUNT: usize = 6;
+    const COUNT: usize = 10;
 }
 
 type Shard = [AtomicU64; Event::COUNT];
@@ -52,19 +61,26 @@ pub(crate) struct Counters {
     freed_by_owner: AtomicU64,
     bucket_bytes: AtomicU64,
     reclaimed_before_drop: AtomicU64,
+    cells_freed_with_vector: AtomicU64,
+    cells_reclaimed_before_drop: AtomicU64,
     dropped: AtomicBool,
     descriptor_bytes: u64,
+    /// `None` when elements are stored inline (there are no cells).
+    cell_bytes: Option<u64>,
 }
 
 impl Counters {
-    pub(crate) fn new(descriptor_bytes: usize) -> Self {
+    pub(crate) fn new(descriptor_bytes: usize, cell_bytes: Option<usize>) -> Self {
         Counters {
             shards: core::array::from_fn(|_| CachePadded::new(Default::default())),
             freed_by_owner: AtomicU64::new(0),
             bucket_bytes: AtomicU64::new(0),
             reclaimed_before_drop: AtomicU64::new(0),
+            cells_freed_with_vector: AtomicU64::new(0),
+            cells_reclaimed_before_drop: AtomicU64::new(0),
             dropped: AtomicBool::new(false),
             descriptor_bytes: descriptor_bytes as u64,
+            cell_bytes: cell_bytes.map(|b| b as u64),
         }
     }
 
@@ -91,10 +107,16 @@ impl Counters {
         }
     }
 
+    /// The vector dropped `n` elements it still held (at its drop).
+    pub(crate) fn count_cells_freed_with_vector(&self, n: u64) {
+        self.cells_freed_with_vector.fetch_add(n, Relaxed);
+    }
+
     /// Called by the vector's `Drop` before the domain is dropped.
     pub(crate) fn mark_drop_started(&self) {
         let reclaimed = self.snapshot().reclaimed;
         self.reclaimed_before_drop.store(reclaimed, Relaxed);
+        self.cells_reclaimed_before_drop.store(self.total(Event::CellReclaimed), Relaxed);
     }
 
     /// Called by the vector's `Drop` after the domain is dropped.
@@ -132,6 +154,31 @@ impl Counters {
             vector_dropped: dropped,
             descriptor_bytes: self.descriptor_bytes,
             bucket_bytes: self.bucket_bytes.load(Relaxed),
+            cells: self.cell_bytes.map(|cell_bytes| self.cells(cell_bytes, dropped)),
+        }
+    }
+
+    fn cells(&self, cell_bytes: u64, dropped: bool) -> CellCounts {
+        let allocated = self.total(Event::CellAllocated);
+        let freed_unpublished = self.total(Event::CellUnpublished);
+        let retired = self.total(Event::CellRetired);
+        let reclaimed = self.total(Event::CellReclaimed);
+        let freed_with_vector = self.cells_freed_with_vector.load(Relaxed);
+        CellCounts {
+            allocated,
+            freed_unpublished,
+            retired,
+            reclaimed,
+            reclaimed_at_drop: if dropped {
+                reclaimed.saturating_sub(self.cells_reclaimed_before_drop.load(Relaxed))
+            } else {
+                0
+            },
+            freed_with_vector,
+            outstanding: retired.saturating_sub(reclaimed),
+            live: allocated.saturating_sub(freed_unpublished + retired + freed_with_vector),
+            vector_dropped: dropped,
+            cell_bytes,
         }
     }
 }
@@ -203,6 +250,63 @@ pub struct Snapshot {
     pub descriptor_bytes: u64,
     /// Bytes of slot buckets the vector allocated (freed with the vector).
     pub bucket_bytes: u64,
+    /// The element cells, for element types stored in heap cells (`None`
+    /// for the primitive types stored inline in their slots: there are no
+    /// cells to count, see `secvec_core::is_inline`).
+    pub cells: Option<CellCounts>,
+}
+
+/// The element cells of one vector at one moment (elements that are not
+/// stored inline live in heap cells; see [`Snapshot::cells`]).
+///
+/// Identities (exact when no operation is in flight):
+/// `allocated = freed_unpublished + retired + freed_with_vector + live` and
+/// `outstanding = retired - reclaimed`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CellCounts {
+    /// Cells allocated: one per element pushed or set.
+    pub allocated: u64,
+    /// Cells freed by the vector without ever being published: an element
+    /// given back (a failed `try_push` or `set`) or handed from a push to a
+    /// pop by elimination.
+    pub freed_unpublished: u64,
+    /// Removed elements (`pop`, `set`, `clear`) handed to the reclaimer.
+    pub retired: u64,
+    /// Retired cells the reclaimer freed, dropping their elements.
+    pub reclaimed: u64,
+    /// Of `reclaimed`, those freed while the vector was being dropped.
+    pub reclaimed_at_drop: u64,
+    /// Elements still in the vector when it was dropped, dropped with it.
+    pub freed_with_vector: u64,
+    /// Retired and not (yet) freed: element garbage held by the reclaimer.
+    pub outstanding: u64,
+    /// Elements in the vector now (0 after it is dropped).
+    pub live: u64,
+    /// Whether the vector has been dropped.
+    pub vector_dropped: bool,
+    /// Size of one cell in bytes (the element, plus a pointer with the
+    /// `accounting` feature).
+    pub cell_bytes: u64,
+}
+
+impl CellCounts {
+    /// Removed elements whose destructors never ran, once the vector is
+    /// dropped (`None` while it lives: then see
+    /// [`CellCounts::outstanding`]).
+    pub fn leaked(&self) -> Option<u64> {
+        self.vector_dropped.then_some(self.outstanding)
+    }
+
+    /// [`CellCounts::leaked`] in bytes.
+    pub fn leaked_bytes(&self) -> Option<u64> {
+        self.leaked().map(|n| n * self.cell_bytes)
+    }
+
+    /// [`CellCounts::outstanding`] in bytes.
+    pub fn outstanding_bytes(&self) -> u64 {
+        self.outstanding * self.cell_bytes
+    }
 }
 
 impl Snapshot {

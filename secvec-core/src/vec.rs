@@ -105,7 +105,9 @@
 
 use crate::buckets::{ADDRESSABLE_LEN, Buckets, Slot, SlotWord};
 use crate::descriptor::{Descriptor, PendingWrite, State};
-use crate::element::{Element, SizeCheck, decode, encode};
+use crate::element::{
+    Cell, Element, cell_ptr, drop_owned, into_bits, is_inline, read_inline, take_unpublished,
+};
 use crate::elimination::Exchanger;
 use crate::error::{CapacityError, IndexOutOfBounds};
 use crate::home::Home;
@@ -120,13 +122,21 @@ use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
-/// A lock-free vector of small `Copy` elements, generic over its memory
-/// reclamation scheme `R`.
+/// A lock-free vector of any `Send + Sync` element type, generic over its
+/// memory reclamation scheme `R`.
 ///
 /// Every operation takes `&self` and may run from any number of threads at
 /// once; every operation is linearizable (see the module documentation of
-/// the source for the argument). Elements are [`Element`]s: `Copy` types of
-/// at most 8 bytes without padding.
+/// the source for the argument). Primitive elements (`u64`, `f32`, `char`,
+/// ...) live inline in their slots; every other type lives in a heap cell
+/// per element (see [`is_inline`](crate::is_inline)). Reads by value
+/// (`get`, `pop`, `set`, `to_vec`, `iter`) clone the element (a copy for
+/// primitives); [`get_ref`](Self::get_ref) and [`pop_ref`](Self::pop_ref)
+/// give a guarded reference instead, for any type.
+///
+/// Every element stored is dropped exactly once: a removed one (by `pop`,
+/// `set`, `clear`) by the reclaimer once no reader can reach it, the rest
+/// with the vector.
 ///
 /// Use it through a backend crate (`reclaim-hazard`, `reclaim-epoch`, ...)
 /// or the `secvec` facade, which fix `R`.
@@ -137,11 +147,14 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     max_len: usize,
     /// Dropped in `Drop::drop`, before `home`.
     domain: ManuallyDrop<R::Domain>,
-    /// Every descriptor points here: behind a pointer for a stable address
-    /// (an `Arc`, not a `Box`, whose uniqueness moving the vector would
-    /// assert, invalidating the descriptors' pointers), the only reference,
-    /// dropped as a field after `domain` so that it outlives the domain.
+    /// Every descriptor and cell points here: behind a pointer for a stable
+    /// address (an `Arc`, not a `Box`, whose uniqueness moving the vector
+    /// would assert, invalidating the descriptors' pointers), the only
+    /// reference, dropped as a field after `domain` so that it outlives the
+    /// domain.
     home: Arc<Home<Descriptor>>,
+    /// The vector owns `T`s (for drop check) and is `Send`/`Sync` exactly
+    /// when its reclaimer and elements are.
     _marker: PhantomData<(T, R)>,
 }
 
@@ -151,6 +164,14 @@ enum Step<O> {
     Done(O),
     /// Install a descriptor with this length and write, then return `out`.
     Install { size: usize, write: Option<PendingWrite>, out: O },
+}
+
+/// What a pop removed: the slot value of an element that was in the vector
+/// (readers may still reach it), or of one a concurrent push handed over
+/// by elimination (nobody else ever saw it).
+pub(crate) enum Removed {
+    Published(u64),
+    Eliminated(u64),
 }
 
 impl<T: Element, R: Reclaimer> SecVec<T, R> {
@@ -177,8 +198,8 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// [`CapacityError`] at that length. (`max_len` is clamped to what the
     /// buckets can address, `usize::MAX - 7`.)
     pub fn bounded(max_len: usize) -> Self {
-        let () = SizeCheck::<T>::OK;
-        let home = Arc::new(Home::new());
+        let cell_bytes = (!is_inline::<T>()).then_some(core::mem::size_of::<Cell<T>>());
+        let home = Arc::new(Home::new(cell_bytes));
         let first = Descriptor::alloc(State { size: 0, seq: 0, write: None }, &home);
         SecVec {
             current: CachePadded::new(AtomicPtr::new(first)),
@@ -196,6 +217,19 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         self.max_len
     }
 
+    /// Whether every operation of this vector is lock-free on this machine.
+    ///
+    /// The slots are 16-byte atomics. On x86_64 with `cmpxchg16b` (every
+    /// x86_64 CPU since about 2008; detected at run time unless the build
+    /// enables the feature), aarch64, powerpc64 and s390x they are native
+    /// instructions; elsewhere (32-bit targets, old x86_64 CPUs) the
+    /// `portable-atomic` crate falls back to a global table of locks, and
+    /// the vector is then correct but not lock-free. The reclaimer's own
+    /// progress (hazard pointers, epochs) is not part of this answer.
+    pub fn is_lock_free() -> bool {
+        Slot::is_lock_free()
+    }
+
     /// The accounting of this vector; the handle outlives the vector.
     /// (Only with the `accounting` feature: without it nothing is counted,
     /// and there is nothing to read.)
@@ -208,7 +242,8 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     ///
     /// # Panics
     ///
-    /// If the vector already holds [`max_len`](Self::max_len) elements.
+    /// If the vector already holds [`max_len`](Self::max_len) elements
+    /// (the value is dropped).
     #[track_caller]
     pub fn push(&self, value: T) -> usize {
         match self.try_push(value) {
@@ -225,18 +260,19 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     #[inline]
     pub(crate) fn try_push_in(&self, guard: &mut R::Guard<'_>, value: T) -> Result<usize, CapacityError<T>> {
-        let new = encode(value);
-        self.transact(
+        let new = into_bits(value, &self.home);
+        let bits = new.bits();
+        let pushed = self.transact(
             guard,
             |s| {
                 if s.size >= self.max_len {
-                    return Step::Done(Err(CapacityError { value, max_len: self.max_len }));
+                    return Step::Done(Err(self.max_len));
                 }
                 let (slot, bytes) = self.buckets.slot_or_alloc(s.size);
                 self.home.add_bucket_bytes(bytes);
                 Step::Install {
                     size: s.size + 1,
-                    write: Some(PendingWrite { index: s.size, old: slot.load(), new }),
+                    write: Some(PendingWrite { index: s.size, old: slot.load(), new: bits }),
                     out: Ok(s.size),
                 }
             },
@@ -244,28 +280,25 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             // takes it, the pair took effect while `s` was current, this
             // push at index `s.size` (elimination.rs).
             |s, contended| {
-                (contended && s.size < self.max_len && self.exchanger.offer(new, s.seq)).then_some(Ok(s.size))
+                (contended && s.size < self.max_len && self.exchanger.offer(bits, s.seq))
+                    .then_some(Ok(s.size))
             },
-        )
+        );
+        match pushed {
+            Ok(index) => {
+                // Published in a descriptor, or handed to a pop.
+                new.published();
+                Ok(index)
+            }
+            Err(max_len) => Err(CapacityError { value: new.take(), max_len }),
+        }
     }
 
-    /// Removes the last element and returns it, or `None` if the vector is
-    /// empty.
-    pub fn pop(&self) -> Option<T> {
-        self.with_guard(|g| self.pop_in(g))
-    }
-
+    /// Removes the last element; returns what was removed, `None` if the
+    /// vector is empty. With `eliminate`, it may take a concurrent push's
+    /// value instead.
     #[inline]
-    pub(crate) fn pop_in(&self, guard: &mut R::Guard<'_>) -> Option<T> {
-        let eliminate = |s: &State, _| {
-            // A push offered its value while `s` was current: the pair took
-            // effect then, the push first (elimination.rs).
-            let bits = self.exchanger.take(s.seq)?;
-            self.home.count(Event::Eliminated);
-            // SAFETY: offers carry `encode::<T>` of a pushed element: only
-            // `try_push` of this vector offers (decode safety 1).
-            Some(Some(unsafe { decode::<T>(bits) }))
-        };
+    pub(crate) fn pop_bits(&self, guard: &mut R::Guard<'_>, eliminate: bool) -> Option<Removed> {
         self.transact(
             guard,
             |s| {
@@ -276,57 +309,30 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 // installed before a descriptor we loaded with Acquire (slot
                 // safety 1).
                 let word = unsafe { self.slot(s.size - 1) }.load();
-                // SAFETY: I1 and the write completed by `transact`: the slot of
-                // an index below `size` holds a word written by push or set,
-                // i.e. `encode::<T>` of an element (decode safety 1).
-                let value = unsafe { decode::<T>(word.value) };
-                Step::Install { size: s.size - 1, write: None, out: Some(value) }
+                Step::Install { size: s.size - 1, write: None, out: Some(Removed::Published(word.value)) }
             },
-            eliminate,
+            |s, _| {
+                // A push offered its value while `s` was current: the pair
+                // took effect then, the push first (elimination.rs).
+                let bits = self.exchanger.take(s.seq).filter(|_| eliminate)?;
+                self.home.count(Event::Eliminated);
+                Some(Some(Removed::Eliminated(bits)))
+            },
         )
     }
 
-    /// The element at `index`, or `None` if `index >= len()`.
-    pub fn get(&self, index: usize) -> Option<T> {
-        self.with_guard(|g| self.get_in(g, index))
-    }
-
+    /// Replaces the element at `index`; returns the slot value of the old
+    /// one, which the caller must retire (it is removed).
     #[inline]
-    pub(crate) fn get_in(&self, guard: &mut R::Guard<'_>, index: usize) -> Option<T> {
-        let state = self.load_state(guard);
-        if index >= state.size {
-            return None;
-        }
-        let bits = match state.write {
-            Some(w) if w.index == index => w.new,
-            // SAFETY: `index < size`: its bucket was installed before the
-            // descriptor we loaded with Acquire was published.
-            _ => unsafe { self.slot(index) }.load().value,
-        };
-        // SAFETY: either the new value of a write, or (I1) a slot of an
-        // index below `size`, last written by a push or set: `encode::<T>`.
-        Some(unsafe { decode::<T>(bits) })
-    }
-
-    /// Replaces the element at `index` and returns the old one.
-    ///
-    /// # Errors
-    ///
-    /// [`IndexOutOfBounds`] (naming `index` and the length) if
-    /// `index >= len()`; the vector is unchanged.
-    pub fn set(&self, index: usize, value: T) -> Result<T, IndexOutOfBounds> {
-        self.with_guard(|g| self.set_in(g, index, value))
-    }
-
-    #[inline]
-    pub(crate) fn set_in(
+    pub(crate) fn set_bits(
         &self,
         guard: &mut R::Guard<'_>,
         index: usize,
         value: T,
-    ) -> Result<T, IndexOutOfBounds> {
-        let new = encode(value);
-        self.transact(
+    ) -> Result<u64, IndexOutOfBounds> {
+        let new = into_bits(value, &self.home);
+        let bits = new.bits();
+        let old = self.transact(
             guard,
             |s| {
                 if index >= s.size {
@@ -336,13 +342,98 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 let old = unsafe { self.slot(index) }.load();
                 Step::Install {
                     size: s.size,
-                    write: Some(PendingWrite { index, old, new }),
-                    // SAFETY: slot below `size`, written by push or set (as in `pop`).
-                    out: Ok(unsafe { decode::<T>(old.value) }),
+                    write: Some(PendingWrite { index, old, new: bits }),
+                    out: Ok(old.value),
                 }
             },
             |_, _| None,
-        )
+        )?;
+        new.published();
+        Ok(old)
+    }
+
+    /// The slot value of the element at `index` as of some moment during the
+    /// call, or `None` if `index` was out of range then. If the element is
+    /// in a cell, `guard` protects the cell (second slot) when this returns.
+    #[inline]
+    pub(crate) fn read_in(&self, guard: &mut R::Guard<'_>, index: usize) -> Option<u64> {
+        loop {
+            let (cur, state) = self.protect_state(guard);
+            if index >= state.size {
+                return None;
+            }
+            let bits = match state.write {
+                Some(w) if w.index == index => w.new,
+                // SAFETY: `index < size`: its bucket was installed before the
+                // descriptor we loaded with Acquire was published.
+                _ => unsafe { self.slot(index) }.load().value,
+            };
+            if is_inline::<T>() {
+                return Some(bits);
+            }
+            // protect_second 1: `bits` was read just now, under `cur`,
+            // which the guard protects. 2: if `current` is still `cur`
+            // after the protection is visible, no descriptor was installed
+            // since we loaded `cur` (its address cannot be reused while we
+            // protect it), so the slot held `cur`'s value for `index` (I1)
+            // and nothing has removed that element yet: a remover retires
+            // only after installing its descriptor.
+            if R::protect_second(guard, cell_ptr::<T>(bits), || self.current.load(Ordering::Acquire) == cur) {
+                return Some(bits);
+            }
+            // A descriptor was installed meanwhile: read again from it.
+        }
+    }
+
+    /// Hands a removed element's cell to the reclaimer (nothing to do for
+    /// an inline element).
+    ///
+    /// # Safety
+    ///
+    /// 1. `bits` is the slot value of an element that the caller's
+    ///    operation removed (its descriptor is installed, and for `set` its
+    ///    write completed, so no new reader can reach the cell), and the
+    ///    caller retires it once.
+    /// 2. `guard` is of this vector's domain.
+    #[inline]
+    pub(crate) unsafe fn retire_removed(&self, guard: &R::Guard<'_>, bits: u64) {
+        if is_inline::<T>() {
+            return;
+        }
+        self.home.count(Event::CellRetired);
+        // SAFETY: retire 1: the cell came from `into_bits` and is freed only
+        // by the reclaimer, after this. 2 and 3: our safety 1 (removed, so
+        // no slot below the vector's length and no pending write leads to it
+        // any more; retired once). 4: our safety 2.
+        unsafe { R::retire(&self.domain, guard, cell_ptr::<T>(bits)) };
+    }
+
+    /// Runs `f` on a removed element, then retires it (also if `f` panics).
+    ///
+    /// # Safety
+    ///
+    /// As [`retire_removed`](Self::retire_removed).
+    #[inline]
+    unsafe fn then_retire<O>(&self, guard: &R::Guard<'_>, bits: u64, f: impl FnOnce(&T) -> O) -> O {
+        if is_inline::<T>() {
+            // SAFETY: inline bits come from `into_bits::<T>`.
+            return f(&unsafe { read_inline::<T>(bits) });
+        }
+        struct Retire<'a, 'g, T: Element, R: Reclaimer> {
+            vec: &'a SecVec<T, R>,
+            guard: &'a R::Guard<'g>,
+            bits: u64,
+        }
+        impl<T: Element, R: Reclaimer> Drop for Retire<'_, '_, T, R> {
+            fn drop(&mut self) {
+                // SAFETY: `then_retire`'s safety, once (this runs once).
+                unsafe { self.vec.retire_removed(self.guard, self.bits) };
+            }
+        }
+        let _retire = Retire { vec: self, guard, bits };
+        // SAFETY: we removed the element and have not retired it yet (that
+        // happens after `f`), so only we could free it: it is live.
+        f(unsafe { &(*cell_ptr::<T>(bits)).value })
     }
 
     /// The number of elements.
@@ -361,20 +452,40 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     }
 
     /// Removes every element (one linearizable step; slots stay allocated).
+    /// Removed elements are dropped by the reclaimer once no reader can
+    /// reach them.
     pub fn clear(&self) {
         self.with_guard(|g| self.clear_in(g))
     }
 
     #[inline]
     pub(crate) fn clear_in(&self, guard: &mut R::Guard<'_>) {
-        self.transact(
+        let removed: Vec<u64> = self.transact(
             guard,
             |s| match s.size {
-                0 => Step::Done(()),
-                _ => Step::Install { size: 0, write: None, out: () },
+                0 => Step::Done(Vec::new()),
+                // The cells must be read while `s` is current: once our
+                // descriptor is installed, pushes may overwrite the slots.
+                n => Step::Install {
+                    size: 0,
+                    write: None,
+                    out: if is_inline::<T>() {
+                        Vec::new()
+                    } else {
+                        // SAFETY: indices below `size`: buckets installed
+                        // (slot safety 1).
+                        (0..n).map(|i| unsafe { self.slot(i) }.load().value).collect()
+                    },
+                },
             },
             |_, _| None,
-        )
+        );
+        for bits in removed {
+            // SAFETY: our installed descriptor removed them all (the values
+            // were read while its predecessor was current, so they are that
+            // state's elements), once. The guard is this vector's.
+            unsafe { self.retire_removed(guard, bits) };
+        }
     }
 
     /// Allocates slots so that `len() + additional` elements (at most
@@ -403,6 +514,79 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         self.home.add_bucket_bytes(bytes);
         result
     }
+}
+
+/// The operations that return elements by value: they clone the element
+/// (under protection, before a removed one is retired). For the primitive
+/// types stored inline, that is a copy.
+impl<T: Element + Clone, R: Reclaimer> SecVec<T, R> {
+    /// Removes the last element and returns it, or `None` if the vector is
+    /// empty.
+    ///
+    /// The element is removed and a clone returned; the original is dropped
+    /// by the reclaimer once no reader can reach it. If `T::clone` panics,
+    /// the element stays removed (the panic propagates; the original is
+    /// still dropped later). [`pop_ref`](Self::pop_ref) needs no `Clone`.
+    pub fn pop(&self) -> Option<T> {
+        self.with_guard(|g| self.pop_in(g))
+    }
+
+    #[inline]
+    pub(crate) fn pop_in(&self, guard: &mut R::Guard<'_>) -> Option<T> {
+        match self.pop_bits(guard, true)? {
+            // SAFETY: the pushing thread gave its element up with the offer
+            // (`take_unpublished` 1: never published, now ours alone).
+            Removed::Eliminated(bits) => Some(unsafe { take_unpublished::<T>(bits, &self.home) }),
+            // SAFETY: our descriptor removed it (then_retire 1); the guard
+            // is this vector's.
+            Removed::Published(bits) => Some(unsafe { self.then_retire(guard, bits, T::clone) }),
+        }
+    }
+
+    /// A clone of the element at `index`, or `None` if `index >= len()`.
+    /// ([`get_ref`](Self::get_ref) reads it without cloning.)
+    pub fn get(&self, index: usize) -> Option<T> {
+        self.with_guard(|g| self.get_in(g, index))
+    }
+
+    #[inline]
+    pub(crate) fn get_in(&self, guard: &mut R::Guard<'_>, index: usize) -> Option<T> {
+        let bits = self.read_in(guard, index)?;
+        Some(if is_inline::<T>() {
+            // SAFETY: inline bits come from `into_bits::<T>`.
+            unsafe { read_inline::<T>(bits) }
+        } else {
+            // SAFETY: `read_in` left the cell protected by `guard`, which
+            // we do not use again before the clone is done.
+            unsafe { (*cell_ptr::<T>(bits)).value.clone() }
+        })
+    }
+
+    /// Replaces the element at `index` and returns (a clone of) the old one.
+    /// The old element is dropped by the reclaimer once no reader can reach
+    /// it; if `T::clone` panics, the replacement has happened (the panic
+    /// propagates).
+    ///
+    /// # Errors
+    ///
+    /// [`IndexOutOfBounds`] (naming `index` and the length) if
+    /// `index >= len()`; the vector is unchanged and `value` is dropped.
+    pub fn set(&self, index: usize, value: T) -> Result<T, IndexOutOfBounds> {
+        self.with_guard(|g| self.set_in(g, index, value))
+    }
+
+    #[inline]
+    pub(crate) fn set_in(
+        &self,
+        guard: &mut R::Guard<'_>,
+        index: usize,
+        value: T,
+    ) -> Result<T, IndexOutOfBounds> {
+        let old = self.set_bits(guard, index, value)?;
+        // SAFETY: our descriptor replaced it and its write completed (in
+        // `transact`), so no slot leads to it (then_retire 1).
+        Ok(unsafe { self.then_retire(guard, old, T::clone) })
+    }
 
     /// A consistent copy of the whole vector at one instant.
     ///
@@ -419,12 +603,24 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         loop {
             let (cur, state) = self.protect_state(guard);
             self.complete(&state);
-            let copy = (0..state.size)
-                // SAFETY: indices below `size` (bucket installed, slot holds
-                // an encoded element, as in `pop`).
-                .map(|i| unsafe { decode::<T>(self.slot(i).load().value) })
-                .collect();
-            if self.current.load(Ordering::Acquire) == cur {
+            let still_current = || self.current.load(Ordering::Acquire) == cur;
+            let mut copy = Vec::with_capacity(state.size);
+            for i in 0..state.size {
+                // SAFETY: indices below `size`: buckets installed.
+                let bits = unsafe { self.slot(i) }.load().value;
+                if is_inline::<T>() {
+                    // SAFETY: inline bits come from `into_bits::<T>`.
+                    copy.push(unsafe { read_inline::<T>(bits) });
+                } else if R::protect_second(guard, cell_ptr::<T>(bits), still_current) {
+                    // SAFETY: protected (protect_second 1: read under `cur`;
+                    // 2: `cur` still current, so the element (I1, `cur`'s
+                    // write completed above) is not removed yet).
+                    copy.push(unsafe { (*cell_ptr::<T>(bits)).value.clone() });
+                } else {
+                    break;
+                }
+            }
+            if copy.len() == state.size && still_current() {
                 return copy;
             }
             backoff.snooze();
@@ -442,12 +638,14 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     pub fn iter(&self) -> Iter<'_, T, R> {
         Iter { vec: self, next: 0 }
     }
+}
 
+impl<T: Element, R: Reclaimer> SecVec<T, R> {
     // ----- the algorithm, once -------------------------------------------
 
     /// Runs one operation `f` with a fresh guard for it.
     #[inline]
-    fn with_guard<O>(&self, f: impl FnOnce(&mut R::Guard<'_>) -> O) -> O {
+    pub(crate) fn with_guard<O>(&self, f: impl FnOnce(&mut R::Guard<'_>) -> O) -> O {
         // SAFETY: guard 1: the guard is a local of this frame, dropped when
         // `f` returns; `f` is one of this vector's operations, which use it
         // and keep nothing of it.
@@ -610,18 +808,48 @@ fn still_pending(w: &PendingWrite, now: SlotWord, _: u64) -> Option<SlotWord> {
 impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
     fn drop(&mut self) {
         let cur = self.current.load(Ordering::Relaxed);
-        // SAFETY: `&mut self`: no operation is in flight and no guard of
-        // ours is alive, so the current descriptor (from
-        // `Descriptor::alloc`, never retired) is ours alone to free.
+        // SAFETY: `&mut self`: no operation is in flight, so the current
+        // descriptor is valid and ours alone.
+        let state = unsafe { (*cur).state };
+        // The elements still in the vector are dropped with it, once (a
+        // removed one is the reclaimer's). A destructor that panics does not
+        // stop the others, nor the freeing below; its panic is resumed at
+        // the end (unless the thread is already panicking).
+        let mut panic = None;
+        if !is_inline::<T>() {
+            // Its installer completed the current write, but make sure.
+            self.complete(&state);
+            for i in 0..state.size {
+                // SAFETY: below `size`: bucket installed (slot safety 1).
+                let bits = unsafe { self.slot(i) }.load().value;
+                // SAFETY: by I1 the slots below `size` hold the elements of
+                // the current state (stored by `into_bits`, never retired:
+                // only removed elements are), and nobody can reach them
+                // after this: dropped once (drop_owned 1).
+                if let Err(p) = unsafe { drop_owned::<T>(bits) } {
+                    panic.get_or_insert(p);
+                }
+            }
+            self.home.count_cells_freed_with_vector(state.size as u64);
+        }
+        // SAFETY: `&mut self`: no guard of ours is alive, so the current
+        // descriptor (from `Descriptor::alloc`, never retired) is ours alone
+        // to free.
         unsafe { Descriptor::free(cur) };
         self.home.count_freed_by_owner();
         self.home.mark_drop_started();
         // SAFETY: the domain is dropped exactly once, here, and never used
-        // after; it frees (or leaks for good) every retired descriptor before
-        // returning (Reclaimer safety 3), while `home` is still alive (it is
-        // dropped after this function, as a field, with the pooled blocks).
+        // after; it frees (or leaks for good) every retired descriptor and
+        // cell before returning (Reclaimer safety 3), while `home` is still
+        // alive (it is dropped after this function, as a field, with the
+        // pooled blocks).
         unsafe { ManuallyDrop::drop(&mut self.domain) };
         self.home.mark_dropped();
+        if let Some(p) = panic
+            && !std::thread::panicking()
+        {
+            std::panic::resume_unwind(p);
+        }
     }
 }
 
@@ -632,9 +860,18 @@ impl<T: Element, R: Reclaimer> Default for SecVec<T, R> {
 }
 
 impl<T: Element + core::fmt::Debug, R: Reclaimer> core::fmt::Debug for SecVec<T, R> {
-    /// Lists the elements as [`iter`](SecVec::iter) sees them.
+    /// Lists the elements as a handle's [`get_ref`](crate::Pinned::get_ref)
+    /// sees them, index after index (like [`iter`](SecVec::iter): not a
+    /// snapshot), without cloning.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
+        let mut list = f.debug_list();
+        let mut handle = self.pin();
+        let mut i = 0;
+        while let Some(element) = handle.get_ref(i) {
+            list.entry(element);
+            i += 1;
+        }
+        list.finish()
     }
 }
 
@@ -654,7 +891,7 @@ impl<T: Element, R: Reclaimer> FromIterator<T> for SecVec<T, R> {
     }
 }
 
-impl<'a, T: Element, R: Reclaimer> IntoIterator for &'a SecVec<T, R> {
+impl<'a, T: Element + Clone, R: Reclaimer> IntoIterator for &'a SecVec<T, R> {
     type Item = T;
     type IntoIter = Iter<'a, T, R>;
     fn into_iter(self) -> Iter<'a, T, R> {
@@ -668,7 +905,7 @@ pub struct Iter<'a, T: Element, R: Reclaimer> {
     next: usize,
 }
 
-impl<T: Element, R: Reclaimer> Iterator for Iter<'_, T, R> {
+impl<T: Element + Clone, R: Reclaimer> Iterator for Iter<'_, T, R> {
     type Item = T;
     fn next(&mut self) -> Option<T> {
         let v = self.vec.get(self.next)?;

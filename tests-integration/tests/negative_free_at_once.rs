@@ -24,6 +24,9 @@ unsafe impl Reclaimer for FreeAtOnce {
     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
     }
+    fn protect_second<T: Sync>(_: &mut (), _: *mut T, _: impl FnOnce() -> bool) -> bool {
+        true
+    }
     unsafe fn retire<T: Retire>(_: &(), _: &(), ptr: *mut T) {
         // SAFETY: not safe at all: readers may still hold `ptr`. This is
         // the defect the sanitizers must catch.

@@ -67,6 +67,9 @@ unsafe impl Reclaimer for AtDrop {
     fn protect<T: Sync>(_: &mut (), src: &AtomicPtr<T>) -> *mut T {
         src.load(Ordering::Acquire)
     }
+    fn protect_second<T: Sync>(_: &mut (), _: *mut T, _: impl FnOnce() -> bool) -> bool {
+        true
+    }
     unsafe fn retire<T: Retire>(d: &Retired, _: &(), ptr: *mut T) {
         d.0.lock().unwrap().push((ptr.cast(), reclaim::<T>));
     }

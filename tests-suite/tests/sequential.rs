@@ -223,28 +223,44 @@ fn collect_extend_default() {
     });
 }
 
-/// Every supported element type round-trips, including ones with invalid
-/// bit patterns (`bool`, `char`) and a padding-free `#[repr(C)]` struct.
+/// Every kind of element type round-trips: the primitives stored inline
+/// (including ones with invalid bit patterns, `bool` and `char`), and types
+/// stored in cells: heap-owning, larger than a slot, with padding, and a
+/// user's own struct that implements nothing of ours.
 #[test]
 fn element_types() {
     for_each_backend!(|R| {
-        #[derive(Clone, Copy, Debug, PartialEq, bytemuck::NoUninit)]
+        #[derive(Clone, Copy, Debug, PartialEq)]
         #[repr(C)]
         struct Pair {
             a: u16,
             b: u16,
             c: u32,
         }
-        fn check<T: secvec_core::Element + PartialEq + core::fmt::Debug, R: secvec_core::Reclaimer>(
+        #[derive(Clone, Debug, PartialEq)]
+        struct Big {
+            name: String,
+            payload: [u64; 16],
+        }
+        fn check<
+            T: secvec_core::Element + Clone + PartialEq + core::fmt::Debug,
+            R: secvec_core::Reclaimer,
+        >(
             vals: &[T],
         ) {
             let v = SecVec::<T, R>::new();
-            for &x in vals {
-                v.push(x);
+            for x in vals {
+                v.push(x.clone());
             }
             assert_eq!(v.to_vec(), vals);
-            assert_eq!(v.set(0, vals[1]), Ok(vals[0]));
-            assert_eq!(v.pop(), vals.last().copied());
+            assert_eq!(v.iter().collect::<Vec<_>>(), vals);
+            assert_eq!(v.get(2).as_ref(), vals.get(2));
+            assert_eq!(*v.get_ref(1).unwrap(), vals[1]);
+            assert_eq!(v.set(0, vals[1].clone()), Ok(vals[0].clone()));
+            assert_eq!(v.pop().as_ref(), vals.last());
+            assert_eq!(*v.pop_ref().unwrap(), vals[1]);
+            assert_eq!(*v.set_ref(0, vals[2].clone()).unwrap(), vals[1]);
+            assert_eq!(v.to_vec(), [vals[2].clone()]);
         }
         check::<u8, R>(&[0, 255, 7]);
         check::<i16, R>(&[-1, i16::MIN, 3]);
@@ -260,5 +276,28 @@ fn element_types() {
             Pair { a: u16::MAX, b: 0, c: u32::MAX },
             Pair { a: 0, b: 0, c: 0 },
         ]);
+        check::<String, R>(&["".into(), "a longer string than a slot".into(), "λ🦀".into()]);
+        check::<u128, R>(&[u128::MAX, 0, 1 << 100]);
+        check::<(u8, u32), R>(&[(1, 2), (255, u32::MAX), (0, 0)]);
+        check::<Vec<u8>, R>(&[vec![], vec![1; 100], vec![2]]);
+        check::<std::sync::Arc<u64>, R>(&[1.into(), 2.into(), 3.into()]);
+        check::<Option<Box<str>>, R>(&[None, Some("x".into()), Some("".into())]);
+        let big = |n: u64| Big { name: n.to_string(), payload: [n; 16] };
+        check::<Big, R>(&[big(1), big(2), big(3)]);
+        check::<(), R>(&[(), (), ()]);
+    });
+}
+
+/// A closure is an element too (no `Clone`: removed through `pop_ref`).
+#[test]
+fn boxed_closures() {
+    for_each_backend!(|R| {
+        type Job = Box<dyn Fn(u64) -> u64 + Send + Sync>;
+        let v = SecVec::<Job, R>::new();
+        v.push(Box::new(|x| x + 1));
+        v.push(Box::new(|x| x * 10));
+        assert_eq!((v.get_ref(0).unwrap())(4), 5);
+        assert_eq!((v.pop_ref().unwrap())(4), 40);
+        assert_eq!(v.len(), 1);
     });
 }
