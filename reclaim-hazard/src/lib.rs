@@ -204,7 +204,12 @@ fn still_protected<T>(protected: usize, _: *mut T) -> Option<*mut T> {
 // is re-pointed (by a `protect` returning another pointer) or reset
 // (`refresh`, or the drop of an owned one, or of the cache). The fast path returns
 // the pointer already published only when `src` still holds it (see
-// `protect`).
+// `protect`). `protect_second` publishes in a second hazard pointer of the
+// guard, fences, and returns true only if the caller's validation then
+// passes (the caller's contract: the pointer was not retired when it ran),
+// so a scan that follows the retire sees the hazard pointer; or without
+// publishing, when that hazard pointer has named the pointer continuously
+// since such a validation.
 // 2. `retire` is `retire_ptr::<T, Reclaimed<T>>`, which frees once, by
 // dropping a `Reclaimed`, i.e. by `Retire::reclaim`. 3. A guard borrows the
 // `HazardDomain`; dropping it drops the cached hazard pointers, then the

@@ -314,7 +314,10 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             |s, _| {
                 // A push offered its value while `s` was current: the pair
                 // took effect then, the push first (elimination.rs).
-                let bits = self.exchanger.take(s.seq).filter(|_| eliminate)?;
+                if !eliminate {
+                    return None;
+                }
+                let bits = self.exchanger.take(s.seq)?;
                 self.home.count(Event::Eliminated);
                 Some(Some(Removed::Eliminated(bits)))
             },

@@ -86,18 +86,53 @@ pub trait Target {
     fn clear(&self);
 }
 
-impl<R: Reclaimer> Target for SecVec<u8, R> {
+/// An element type the checker can run a vector of: the history speaks of
+/// small numbers, and each element type represents them its own way.
+pub trait Elem: secvec_core::Element + Clone {
+    /// The element that stands for `v`.
+    fn from_u8(v: u8) -> Self;
+    /// The number this element stands for.
+    ///
+    /// # Panics
+    ///
+    /// If it is not an element `from_u8` makes (a torn or freed one).
+    fn to_u8(&self) -> u8;
+}
+
+impl Elem for u8 {
+    fn from_u8(v: u8) -> Self {
+        v
+    }
+    fn to_u8(&self) -> u8 {
+        *self
+    }
+}
+
+/// Heap elements: a string that owns an allocation, longer than a slot,
+/// whose whole contents are checked on every read.
+impl Elem for String {
+    fn from_u8(v: u8) -> Self {
+        format!("element {v:03} {}", "#".repeat(usize::from(v)))
+    }
+    fn to_u8(&self) -> u8 {
+        let v: u8 = self.get(8..11).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("corrupt element {self:?}"));
+        assert_eq!(*self, Self::from_u8(v), "corrupt element");
+        v
+    }
+}
+
+impl<E: Elem, R: Reclaimer> Target for SecVec<E, R> {
     fn push(&self, v: u8) -> usize {
-        SecVec::push(self, v)
+        SecVec::push(self, E::from_u8(v))
     }
     fn pop(&self) -> Option<u8> {
-        SecVec::pop(self)
+        SecVec::pop(self).map(|e| e.to_u8())
     }
     fn get(&self, i: usize) -> Option<u8> {
-        SecVec::get(self, i)
+        SecVec::get(self, i).map(|e| e.to_u8())
     }
     fn set(&self, i: usize, v: u8) -> Result<u8, usize> {
-        SecVec::set(self, i, v).map_err(|e| e.len)
+        SecVec::set(self, i, E::from_u8(v)).map(|e| e.to_u8()).map_err(|e| e.len)
     }
     fn len(&self) -> usize {
         SecVec::len(self)
@@ -108,19 +143,20 @@ impl<R: Reclaimer> Target for SecVec<u8, R> {
 }
 
 /// Operations through a pinned handle, on the thread that made it (a
-/// `RefCell` because the handle's operations take `&mut`).
-impl<R: Reclaimer> Target for core::cell::RefCell<Pinned<'_, u8, R>> {
+/// `RefCell` because the handle's operations take `&mut`). Reads go through
+/// `get_ref`, the zero-copy path.
+impl<E: Elem, R: Reclaimer> Target for core::cell::RefCell<Pinned<'_, E, R>> {
     fn push(&self, v: u8) -> usize {
-        self.borrow_mut().push(v)
+        self.borrow_mut().push(E::from_u8(v))
     }
     fn pop(&self) -> Option<u8> {
-        self.borrow_mut().pop()
+        self.borrow_mut().pop().map(|e| e.to_u8())
     }
     fn get(&self, i: usize) -> Option<u8> {
-        self.borrow_mut().get(i)
+        self.borrow_mut().get_ref(i).map(Elem::to_u8)
     }
     fn set(&self, i: usize, v: u8) -> Result<u8, usize> {
-        self.borrow_mut().set(i, v).map_err(|e| e.len)
+        self.borrow_mut().set(i, E::from_u8(v)).map(|e| e.to_u8()).map_err(|e| e.len)
     }
     fn len(&self) -> usize {
         self.borrow_mut().len()
@@ -298,16 +334,16 @@ pub fn record<V: Target + Sync>(
 }
 
 /// Records and checks `histories` random histories on fresh vectors of
-/// backend `R`; panics with the first non-linearizable one.
-pub fn check_many<R: Reclaimer>(histories: usize, threads: usize, ops_per_thread: usize) {
+/// elements `E` on backend `R`; panics with the first non-linearizable one.
+pub fn check_many<E: Elem, R: Reclaimer>(histories: usize, threads: usize, ops_per_thread: usize) {
     for seed in 0..histories as u64 {
         let initial: Vec<u8> = (0..(seed % 3) as u8).collect();
-        let v: SecVec<u8, R> = initial.iter().copied().collect();
+        let v: SecVec<E, R> = initial.iter().map(|&x| E::from_u8(x)).collect();
         let h = record(&v, initial.len(), threads, ops_per_thread, seed);
         let order = check(&initial, &h).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         // The final state must be one the witness order leads to.
         assert_eq!(
-            v.to_vec(),
+            v.to_vec().iter().map(Elem::to_u8).collect::<Vec<_>>(),
             replay(&initial, &h, &order),
             "seed {seed}: final contents differ from the witness order's"
         );

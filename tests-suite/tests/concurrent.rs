@@ -183,11 +183,14 @@ fn readers_during_writes() {
 
 /// Thousands of short recorded histories (3 threads x 5 operations,
 /// repeated values, indices around the length) are linearizable with
-/// respect to `Vec`, and the final contents match the witness order.
+/// respect to `Vec`, and the final contents match the witness order; with
+/// elements inline (`u8`) and in heap cells (`String`, checked on every
+/// read).
 #[test]
 fn linearizable_histories() {
     for_each_backend!(|R| {
         let histories = env_or("SECVEC_LIN_HISTORIES", scaled(3000, 300, 3));
-        lin::check_many::<R>(histories, 3, 5);
+        lin::check_many::<u8, R>(histories, 3, 5);
+        lin::check_many::<String, R>(histories, 3, 5);
     });
 }

@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use secvec_core::SecVec;
-use secvec_suite::lin::Op;
+use secvec_suite::lin::{Elem, Op};
 use secvec_suite::{env_or, for_each_backend, scaled};
 
 fn op_strategy() -> impl Strategy<Value = Op> {
@@ -22,49 +22,61 @@ fn op_strategy() -> impl Strategy<Value = Op> {
 
 /// Random operation sequences give the same results as `Vec`: pushes,
 /// pops, gets and sets with indices up to 10 past a bounded length (so
-/// out-of-range indices and capacity exhaustion are covered), clears.
+/// out-of-range indices and capacity exhaustion are covered), clears; with
+/// elements stored inline (`u8`) and in heap cells (`String`).
 #[test]
 fn model_proptest() {
     for_each_backend!(|R| {
-        // `SECVEC_PROPTEST_CASES` turns this into a fuzzing run (CI: 100 000).
-        let cases = env_or("SECVEC_PROPTEST_CASES", scaled(256, 64, 4)) as u32;
-        let max_ops = scaled(200, 200, 30);
-        let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
-        runner
-            .run(&prop::collection::vec(op_strategy(), 0..max_ops), |ops| {
-                const MAX: usize = 30;
-                let v = SecVec::<u8, R>::bounded(MAX);
-                let mut model: Vec<u8> = Vec::new();
-                for op in ops {
-                    match op {
-                        Op::Push(x) => {
-                            let expect = if model.len() < MAX {
-                                model.push(x);
-                                Ok(model.len() - 1)
-                            } else {
-                                Err((x, MAX))
-                            };
-                            prop_assert_eq!(v.try_push(x).map_err(|e| (e.value, e.max_len)), expect);
-                        }
-                        Op::Pop => prop_assert_eq!(v.pop(), model.pop()),
-                        Op::Get(i) => prop_assert_eq!(v.get(i), model.get(i).copied()),
-                        Op::Set(i, x) => {
-                            let expect = match model.get_mut(i) {
-                                Some(slot) => Ok(std::mem::replace(slot, x)),
-                                None => Err((i, model.len())),
-                            };
-                            prop_assert_eq!(v.set(i, x).map_err(|e| (e.index, e.len)), expect);
-                        }
-                        Op::Clear => {
-                            v.clear();
-                            model.clear();
-                        }
-                        Op::Len => prop_assert_eq!(v.len(), model.len()),
-                    }
-                }
-                prop_assert_eq!(v.to_vec(), model);
-                Ok(())
-            })
-            .unwrap();
+        run_model::<u8, R>();
+        run_model::<String, R>();
     });
+}
+
+fn run_model<E: Elem + PartialEq + std::fmt::Debug, R: secvec_core::Reclaimer>() {
+    // `SECVEC_PROPTEST_CASES` turns this into a fuzzing run (CI: 100 000).
+    let cases = env_or("SECVEC_PROPTEST_CASES", scaled(256, 64, 4)) as u32;
+    let max_ops = scaled(200, 200, 30);
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    runner
+        .run(&prop::collection::vec(op_strategy(), 0..max_ops), |ops| {
+            const MAX: usize = 30;
+            let v = SecVec::<E, R>::bounded(MAX);
+            let mut model: Vec<u8> = Vec::new();
+            let u8s = |got: Option<E>| got.map(|e| e.to_u8());
+            for op in ops {
+                match op {
+                    Op::Push(x) => {
+                        let expect = if model.len() < MAX {
+                            model.push(x);
+                            Ok(model.len() - 1)
+                        } else {
+                            Err((x, MAX))
+                        };
+                        let got = v.try_push(E::from_u8(x)).map_err(|e| (e.value.to_u8(), e.max_len));
+                        prop_assert_eq!(got, expect);
+                    }
+                    Op::Pop => prop_assert_eq!(u8s(v.pop()), model.pop()),
+                    Op::Get(i) => {
+                        prop_assert_eq!(u8s(v.get(i)), model.get(i).copied());
+                        prop_assert_eq!(v.get_ref(i).map(|r| r.to_u8()), model.get(i).copied());
+                    }
+                    Op::Set(i, x) => {
+                        let expect = match model.get_mut(i) {
+                            Some(slot) => Ok(std::mem::replace(slot, x)),
+                            None => Err((i, model.len())),
+                        };
+                        let got = v.set(i, E::from_u8(x)).map(|e| e.to_u8()).map_err(|e| (e.index, e.len));
+                        prop_assert_eq!(got, expect);
+                    }
+                    Op::Clear => {
+                        v.clear();
+                        model.clear();
+                    }
+                    Op::Len => prop_assert_eq!(v.len(), model.len()),
+                }
+            }
+            prop_assert_eq!(v.to_vec().iter().map(Elem::to_u8).collect::<Vec<_>>(), model);
+            Ok(())
+        })
+        .unwrap();
 }
