@@ -21,3 +21,9 @@ step "controls 4: the hazard fast path without its 'still current' check is caug
 expect_failure "hazard fast path trusting a stale protection" "of another thread not seen" \
   env SECVEC_BACKENDS=hazard RUSTFLAGS='--cfg secvec_defect="hazard_fast_path"' CARGO_TARGET_DIR=target/defect-hazard \
   cargo test -p secvec-suite --test pinned --locked -- a_reader_sees_other_threads_writes
+
+step "controls 5: a removed element dropped at once instead of retired is caught by Miri"
+expect_failure "drop-removed-at-once under Miri" "Undefined Behavior" \
+  env SECVEC_BACKENDS=hazard RUSTFLAGS='--cfg secvec_defect="drop_removed_at_once"' CARGO_TARGET_DIR=target/defect-drop \
+  MIRIFLAGS="-Zmiri-many-seeds=0..4 -Zmiri-env-forward=SECVEC_BACKENDS" \
+  cargo +nightly miri test -p secvec-suite --test elements --locked -- reads_race_removals

@@ -404,11 +404,24 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             return;
         }
         self.home.count(Event::CellRetired);
+        #[cfg(not(secvec_defect = "drop_removed_at_once"))]
         // SAFETY: retire 1: the cell came from `into_bits` and is freed only
         // by the reclaimer, after this. 2 and 3: our safety 1 (removed, so
         // no slot below the vector's length and no pending write leads to it
         // any more; retired once). 4: our safety 2.
-        unsafe { R::retire(&self.domain, guard, cell_ptr::<T>(bits)) };
+        unsafe {
+            R::retire(&self.domain, guard, cell_ptr::<T>(bits))
+        };
+        // Negative control, built only with `--cfg
+        // secvec_defect="drop_removed_at_once"`: the removed element is
+        // dropped at once, while readers holding an older descriptor may
+        // still read it. Miri and ASan must report the use after free.
+        #[cfg(secvec_defect = "drop_removed_at_once")]
+        {
+            let _ = guard;
+            // SAFETY: none; this is the defect the checkers must catch.
+            unsafe { <Cell<T> as crate::reclaimer::Retire>::reclaim(cell_ptr::<T>(bits)) };
+        }
     }
 
     /// Runs `f` on a removed element, then retires it (also if `f` panics).
