@@ -15,7 +15,7 @@
 
 use plotters::prelude::*;
 use secvec_benches::contenders::Sv;
-use secvec_benches::{Contender, Rng, Workload, prepare, report, report_dir};
+use secvec_benches::{BenchElem, Contender, Rng, Str24, Workload, prepare, report, report_dir};
 use secvec_suite::alloc::{Counting, live_bytes};
 use secvec_suite::backends::SuiteBackend;
 use secvec_suite::for_each_backend;
@@ -46,14 +46,23 @@ struct Row {
     s: secvec_core::Snapshot,
     reclaimed_during_run: u64,
     peak_outstanding: u64,
+    /// Peak of removed elements retired and not yet freed (heap elements
+    /// only: `None` for inline ones).
+    peak_cells_outstanding: Option<u64>,
+    /// Heap bytes each element owns besides its cell.
+    element_heap_bytes: u64,
     allocator_bytes_after_drop: i64,
     /// (milliseconds since start, outstanding descriptors)
     samples: Vec<(f64, u64)>,
 }
 
 impl Row {
+    /// Descriptors and removed elements (cells and what they own) that the
+    /// vector's accounting says were never freed.
     fn leaked_bytes(&self) -> u64 {
-        self.s.leaked_bytes().unwrap_or(0)
+        let cells =
+            self.s.cells.map_or(0, |c| c.leaked().unwrap_or(0) * (c.cell_bytes + self.element_heap_bytes));
+        self.s.leaked_bytes().unwrap_or(0) + cells
     }
 
     fn agrees(&self) -> bool {
@@ -81,12 +90,12 @@ impl Scenario {
     }
 }
 
-fn measure<R: SuiteBackend>(sc: Scenario, threads: usize, ops: usize) -> Row {
+fn measure<R: SuiteBackend, E: BenchElem>(sc: Scenario, threads: usize, ops: usize) -> Row {
     let w = sc.workload;
     // Allocated before `before` and never grown: not part of the count.
     let mut samples: Vec<(f64, u64)> = Vec::with_capacity(MAX_SAMPLES);
     let before = live_bytes();
-    let v = Arc::new(prepare::<Sv<R>>(w, ops));
+    let v = Arc::new(prepare::<Sv<R, E>>(w, ops));
     let stats = v.0.stats();
     let reader = sc.idle_handle.then(|| {
         let mut h = v.0.pin();
@@ -100,16 +109,19 @@ fn measure<R: SuiteBackend>(sc: Scenario, threads: usize, ops: usize) -> Row {
     let sampler = {
         let (stats, done) = (stats.clone(), Arc::clone(&done));
         std::thread::spawn(move || {
-            let mut peak = 0;
+            let (mut peak, mut peak_cells) = (0, None::<u64>);
             while !done.load(Ordering::Acquire) {
-                let out = stats.snapshot().outstanding;
-                peak = peak.max(out);
+                let snap = stats.snapshot();
+                peak = peak.max(snap.outstanding);
+                if let Some(c) = snap.cells {
+                    peak_cells = Some(peak_cells.unwrap_or(0).max(c.outstanding));
+                }
                 if samples.len() < samples.capacity() {
-                    samples.push((start.elapsed().as_secs_f64() * 1e3, out));
+                    samples.push((start.elapsed().as_secs_f64() * 1e3, snap.outstanding));
                 }
                 std::thread::sleep(SAMPLE_EVERY);
             }
-            (samples, peak)
+            (samples, peak, peak_cells)
         })
     };
     // All workers start together: the run really has `threads` threads at
@@ -133,7 +145,7 @@ fn measure<R: SuiteBackend>(sc: Scenario, threads: usize, ops: usize) -> Row {
     let end = stats.snapshot();
     drop(reader);
     done.store(true, Ordering::Release);
-    let (mut samples, peak) = sampler.join().expect("sampler panicked");
+    let (mut samples, peak, peak_cells) = sampler.join().expect("sampler panicked");
     drop(done);
     if samples.len() < samples.capacity() {
         samples.push((start.elapsed().as_secs_f64() * 1e3, end.outstanding));
@@ -149,6 +161,8 @@ fn measure<R: SuiteBackend>(sc: Scenario, threads: usize, ops: usize) -> Row {
         s,
         reclaimed_during_run: end.reclaimed,
         peak_outstanding: peak.max(end.outstanding),
+        peak_cells_outstanding: end.cells.map(|c| peak_cells.unwrap_or(0).max(c.outstanding)),
+        element_heap_bytes: E::HEAP_BYTES,
         allocator_bytes_after_drop: live_bytes() - before,
         samples,
     }
@@ -163,8 +177,12 @@ fn run_all(sc: Scenario, threads: usize, ops: usize, rows: &mut Vec<Row>) {
         // with hazard and seize, and later identical runs leave none
         // (thread-id bookkeeping of thread_local/seize, which grows with the
         // number of threads alive at once).
-        let _ = measure::<R>(sc, threads, ops);
-        rows.push(measure::<R>(sc, threads, ops));
+        let measure = match sc.workload.element() {
+            e if e == Str24::NAME => measure::<R, Str24>,
+            _ => measure::<R, u64>,
+        };
+        let _ = measure(sc, threads, ops);
+        rows.push(measure(sc, threads, ops));
     }
     for_each_backend!(|R| one::<R>(sc, threads, ops, rows));
 }
@@ -238,6 +256,38 @@ fn table(rows: &[Row]) -> String {
     out
 }
 
+/// The removed elements of the heap-element workloads: cells retired,
+/// freed by the reclaimer, the peak held back, and leaked.
+fn cells_table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| workload | threads | backend | cells allocated | freed unpublished | retired (removed) | reclaimed \
+         | peak outstanding | dropped with the vector | leaked after drop |\n\
+         |---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for r in rows {
+        let (Some(c), Some(peak)) = (r.s.cells, r.peak_cells_outstanding) else { continue };
+        let each = c.cell_bytes + r.element_heap_bytes;
+        let leaked = c.leaked().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} ({}) | {} | {} ({}) |",
+            r.workload,
+            r.threads,
+            r.backend,
+            c.allocated,
+            c.freed_unpublished,
+            c.retired,
+            c.reclaimed,
+            peak,
+            bytes(peak * each),
+            c.freed_with_vector,
+            leaked,
+            bytes(leaked * each),
+        );
+    }
+    out
+}
+
 fn bytes(n: u64) -> String {
     match n {
         n if n >= 10 << 20 => format!("{} MiB", n >> 20),
@@ -258,6 +308,13 @@ fn row_json(r: &Row) -> Value {
         "peak_outstanding": r.peak_outstanding, "peak_outstanding_bytes": r.peak_outstanding * b,
         "leaked_after_drop": r.s.leaked(), "leaked_after_drop_bytes": r.leaked_bytes(),
         "allocator_bytes_after_drop": r.allocator_bytes_after_drop, "allocator_agrees": r.agrees(),
+        "cells": r.s.cells.map(|c| json!({
+            "cell_bytes": c.cell_bytes, "element_heap_bytes": r.element_heap_bytes,
+            "allocated": c.allocated, "freed_unpublished": c.freed_unpublished, "retired": c.retired,
+            "reclaimed": c.reclaimed, "reclaimed_at_drop": c.reclaimed_at_drop,
+            "peak_outstanding": r.peak_cells_outstanding, "freed_with_vector": c.freed_with_vector,
+            "leaked_after_drop": c.leaked(),
+        })),
         "samples_ms_outstanding": r.samples,
     })
 }
@@ -306,8 +363,13 @@ fn main() {
     let dir = report_dir();
     let md = table(&rows);
     let scaling = scaling_table(&rows);
+    let cells = cells_table(&rows);
     let text = format!(
-        "{ops} operations per run, {THREADS} threads unless the row says otherwise.\n\n{md}\n\
+        "{ops} operations per run, {THREADS} threads unless the row says otherwise. Counts are \
+         descriptors; \"leaked after drop\" and the allocator column include removed elements \
+         (table below).\n\n{md}\n\
+         Removed elements of the heap-element workloads (`String`s of 24 bytes in cells; bytes \
+         are the cell and the string's buffer):\n\n{cells}\n\
          Peak outstanding garbage on push/pop by thread count (descriptors, and bytes):\n\n{scaling}"
     );
     println!("\nSecVec leak report\n\n{text}");

@@ -24,13 +24,13 @@ struct Plan {
 }
 
 fn count<C: Contender>(w: Workload, total: &mut usize) {
-    if C::OPS.covers(w.needs()) {
+    if C::runs(w) {
         *total += THREADS.len();
     }
 }
 
 fn bench<C: Contender>(g: &mut BenchmarkGroup<'_, WallTime>, w: Workload, plan: &mut Plan) {
-    if !C::OPS.covers(w.needs()) {
+    if !C::runs(w) {
         return;
     }
     for threads in THREADS {

@@ -13,11 +13,11 @@
 use secvec_benches::{Contender, Workload, for_each_contender, prepare, run};
 
 fn cell<C: Contender>(name: &str, workload: Workload, threads: usize, ops: usize, found: &mut bool) {
-    if C::NAME != name {
+    if C::NAME != name || C::ELEMENT != workload.element() {
         return;
     }
     *found = true;
-    assert!(C::OPS.covers(workload.needs()), "{name} does not support {}", workload.name());
+    assert!(C::runs(workload), "{name} does not support {}", workload.name());
     let c: C = prepare(workload, ops);
     let t = run(&c, workload, threads, ops);
     println!(

@@ -1,34 +1,35 @@
 //! The contenders: each SecVec backend, lock-based vectors, `boxcar::Vec`
 //! and `crossbeam_queue::SegQueue`.
 
-use crate::{Contender, Ops, REFRESH_EVERY, Rng, Target, Workload, step, work_plain};
+use crate::{BenchElem, Contender, Ops, REFRESH_EVERY, Rng, Target, Workload, step, work_plain};
 use secvec_core::{Pinned, SecVec};
 use secvec_suite::backends::SuiteBackend;
 
-/// A SecVec of `u64` on backend `R`.
-pub struct Sv<R: SuiteBackend>(pub SecVec<u64, R>);
+/// A SecVec of `E` (`u64` unless said) on backend `R`.
+pub struct Sv<R: SuiteBackend, E: BenchElem = u64>(pub SecVec<E, R>);
 
-impl<R: SuiteBackend> Contender for Sv<R> {
+impl<R: SuiteBackend, E: BenchElem> Contender for Sv<R, E> {
     const NAME: &'static str = R::CONTENDER;
+    const ELEMENT: &'static str = E::NAME;
     const OPS: Ops = Ops::ALL;
     fn create() -> Self {
         Sv(SecVec::new())
     }
     #[inline]
     fn push(&self, v: u64) {
-        self.0.push(v);
+        self.0.push(E::make(v));
     }
     #[inline]
     fn pop(&self) -> Option<u64> {
-        self.0.pop()
+        self.0.pop().map(|e| e.key())
     }
     #[inline]
     fn get(&self, i: usize) -> Option<u64> {
-        self.0.get(i)
+        self.0.get(i).map(|e| e.key())
     }
     #[inline]
     fn set(&self, i: usize, v: u64) {
-        let _ = self.0.set(i, v);
+        let _ = self.0.set(i, E::make(v));
     }
     fn work(&self, workload: Workload, n: usize, rng: &mut Rng) {
         if !workload.pinned() {
@@ -48,100 +49,109 @@ impl<R: SuiteBackend> Contender for Sv<R> {
     }
 }
 
-impl<R: SuiteBackend> Target for Pinned<'_, u64, R> {
+impl<R: SuiteBackend, E: BenchElem> Target for Pinned<'_, E, R> {
     #[inline]
     fn push(&mut self, v: u64) {
-        Pinned::push(self, v);
+        Pinned::push(self, E::make(v));
     }
     #[inline]
     fn pop(&mut self) -> Option<u64> {
-        Pinned::pop(self)
+        Pinned::pop(self).map(|e| e.key())
     }
     #[inline]
     fn get(&mut self, i: usize) -> Option<u64> {
-        Pinned::get(self, i)
+        Pinned::get(self, i).map(|e| e.key())
     }
     #[inline]
     fn set(&mut self, i: usize, v: u64) {
-        let _ = Pinned::set(self, i, v);
+        let _ = Pinned::set(self, i, E::make(v));
     }
 }
 
-/// Implements [`Contender`] for a lock around a `Vec<u64>`; `$read` and
+/// Implements [`Contender`] for a lock around a `Vec<E>`; `$read` and
 /// `$write` turn `&self.0` into a guard.
 macro_rules! locked_vec {
-    ($(#[$doc:meta])* $name:ident, $label:literal, $lock:ty, |$l:ident| $read:expr, $write:expr) => {
+    ($(#[$doc:meta])* $name:ident, $label:literal, $lock:ident, |$l:ident| $read:expr, $write:expr) => {
         $(#[$doc])*
-        pub struct $name(pub $lock);
+        pub struct $name<E: BenchElem = u64>(pub $lock<Vec<E>>);
 
-        impl Contender for $name {
+        impl<E: BenchElem> Contender for $name<E> {
             const NAME: &'static str = $label;
+            const ELEMENT: &'static str = E::NAME;
             const OPS: Ops = Ops::PLAIN;
             fn create() -> Self {
-                $name(<$lock>::new(Vec::new()))
+                $name($lock::new(Vec::new()))
             }
             #[inline]
             fn push(&self, v: u64) {
+                let e = E::make(v);
                 let $l = &self.0;
-                $write.push(v);
+                $write.push(e);
             }
             #[inline]
             fn pop(&self) -> Option<u64> {
                 let $l = &self.0;
-                $write.pop()
+                let e = $write.pop();
+                e.map(|e| e.key())
             }
             #[inline]
             fn get(&self, i: usize) -> Option<u64> {
                 let $l = &self.0;
-                $read.get(i).copied()
+                // By value, as SecVec's `get`: a clone made under the lock.
+                let e = $read.get(i).cloned();
+                e.map(|e| e.key())
             }
             #[inline]
             fn set(&self, i: usize, v: u64) {
+                let e = E::make(v);
                 let $l = &self.0;
-                if let Some(x) = $write.get_mut(i) {
-                    *x = v;
-                }
+                let old = $write.get_mut(i).map(|x| std::mem::replace(x, e));
+                drop(old);
             }
         }
     };
 }
 
+use parking_lot::{Mutex as PlMutexT, RwLock as PlRwLockT};
+use std::sync::{Mutex as StdMutexT, RwLock as StdRwLockT};
+
 locked_vec!(
-    /// `std::sync::Mutex<Vec<u64>>`: the reference of every ratio.
-    StdMutex, "std-mutex", std::sync::Mutex<Vec<u64>>, |l| l.lock().unwrap(), l.lock().unwrap()
+    /// `std::sync::Mutex<Vec<E>>`: the reference of every ratio.
+    StdMutex, "std-mutex", StdMutexT, |l| l.lock().unwrap(), l.lock().unwrap()
 );
 locked_vec!(
-    /// `std::sync::RwLock<Vec<u64>>`.
-    StdRwLock, "std-rwlock", std::sync::RwLock<Vec<u64>>, |l| l.read().unwrap(), l.write().unwrap()
+    /// `std::sync::RwLock<Vec<E>>`.
+    StdRwLock, "std-rwlock", StdRwLockT, |l| l.read().unwrap(), l.write().unwrap()
 );
 locked_vec!(
-    /// `parking_lot::Mutex<Vec<u64>>`.
-    PlMutex, "pl-mutex", parking_lot::Mutex<Vec<u64>>, |l| l.lock(), l.lock()
+    /// `parking_lot::Mutex<Vec<E>>`.
+    PlMutex, "pl-mutex", PlMutexT, |l| l.lock(), l.lock()
 );
 locked_vec!(
-    /// `parking_lot::RwLock<Vec<u64>>`.
-    PlRwLock, "pl-rwlock", parking_lot::RwLock<Vec<u64>>, |l| l.read(), l.write()
+    /// `parking_lot::RwLock<Vec<E>>`.
+    PlRwLock, "pl-rwlock", PlRwLockT, |l| l.read(), l.write()
 );
 
-/// `boxcar::Vec<u64>`: lock-free append and get, no pop or set.
-pub struct Boxcar(pub boxcar::Vec<u64>);
+/// `boxcar::Vec<E>`: lock-free append and get, no pop or set.
+pub struct Boxcar<E: BenchElem = u64>(pub boxcar::Vec<E>);
 
-impl Contender for Boxcar {
+impl<E: BenchElem> Contender for Boxcar<E> {
     const NAME: &'static str = "boxcar";
+    const ELEMENT: &'static str = E::NAME;
     const OPS: Ops = Ops { push: true, get: true, ..Ops::NONE };
     fn create() -> Self {
         Boxcar(boxcar::Vec::new())
     }
     #[inline]
     fn push(&self, v: u64) {
-        self.0.push(v);
+        self.0.push(E::make(v));
     }
     fn pop(&self) -> Option<u64> {
         unreachable!("boxcar has no pop")
     }
     #[inline]
     fn get(&self, i: usize) -> Option<u64> {
-        self.0.get(i).copied()
+        self.0.get(i).cloned().map(|e| e.key())
     }
     fn set(&self, _: usize, _: u64) {
         unreachable!("boxcar has no set")
@@ -154,6 +164,7 @@ pub struct SegQueue(pub crossbeam_queue::SegQueue<u64>);
 
 impl Contender for SegQueue {
     const NAME: &'static str = "segqueue";
+    const ELEMENT: &'static str = "u64";
     const OPS: Ops = Ops { push: true, pop: true, ..Ops::NONE };
     fn create() -> Self {
         SegQueue(crossbeam_queue::SegQueue::new())
@@ -175,16 +186,23 @@ impl Contender for SegQueue {
 }
 
 /// Calls `$f::<C>()` for every contender, in report order: the backends
-/// selected by `SECVEC_BACKENDS` (all by default), then the baselines.
+/// selected by `SECVEC_BACKENDS` (all by default), then the baselines; each
+/// with `u64` elements and with heap elements ([`Str24`](crate::Str24)),
+/// except the queue (`u64` only). Callers skip the contenders that do not
+/// run their workload ([`Contender::runs`]).
 #[macro_export]
 macro_rules! for_each_contender {
     ($f:ident ( $($arg:expr),* )) => {{
-        secvec_suite::for_each_backend!(|R| $f::<$crate::contenders::Sv<R>>($($arg),*));
-        $f::<$crate::contenders::StdMutex>($($arg),*);
-        $f::<$crate::contenders::StdRwLock>($($arg),*);
-        $f::<$crate::contenders::PlMutex>($($arg),*);
-        $f::<$crate::contenders::PlRwLock>($($arg),*);
-        $f::<$crate::contenders::Boxcar>($($arg),*);
+        $crate::for_each_contender!(@elem u64, $f($($arg),*));
+        $crate::for_each_contender!(@elem $crate::Str24, $f($($arg),*));
         $f::<$crate::contenders::SegQueue>($($arg),*);
+    }};
+    (@elem $e:ty, $f:ident ( $($arg:expr),* )) => {{
+        secvec_suite::for_each_backend!(|R| $f::<$crate::contenders::Sv<R, $e>>($($arg),*));
+        $f::<$crate::contenders::StdMutex<$e>>($($arg),*);
+        $f::<$crate::contenders::StdRwLock<$e>>($($arg),*);
+        $f::<$crate::contenders::PlMutex<$e>>($($arg),*);
+        $f::<$crate::contenders::PlRwLock<$e>>($($arg),*);
+        $f::<$crate::contenders::Boxcar<$e>>($($arg),*);
     }};
 }

@@ -36,6 +36,65 @@ pub enum Workload {
     GetPinned,
     /// [`ReadHeavy`](Workload::ReadHeavy) through handles, likewise.
     ReadHeavyPinned,
+    /// [`PushPop`](Workload::PushPop) with heap elements ([`Str24`]): every
+    /// push allocates a string, every pop returns one.
+    PushPopString,
+    /// [`GetOnly`](Workload::GetOnly) with heap elements: every get
+    /// returns a clone of a string.
+    GetString,
+    /// [`ReadHeavy`](Workload::ReadHeavy) with heap elements.
+    ReadHeavyString,
+}
+
+/// The element types the workloads store: `u64` (inline in SecVec's slots)
+/// or a heap-owning string (in a cell per element).
+pub trait BenchElem: secvec_core::Element + Clone {
+    /// Name in messages.
+    const NAME: &'static str;
+    /// Bytes each element owns on the heap besides itself (for the
+    /// allocator cross-check of leaked elements).
+    const HEAP_BYTES: u64;
+    /// The element for workload value `v`.
+    fn make(v: u64) -> Self;
+    /// A number read from the element (so that reading it is not optimized
+    /// away).
+    fn key(&self) -> u64;
+}
+
+impl BenchElem for u64 {
+    const NAME: &'static str = "u64";
+    const HEAP_BYTES: u64 = 0;
+    #[inline]
+    fn make(v: u64) -> Self {
+        v
+    }
+    #[inline]
+    fn key(&self) -> u64 {
+        *self
+    }
+}
+
+/// The heap element of the `*-string` workloads: a `String` of 24 bytes
+/// (one allocation of 24 bytes, the `String` itself 24 bytes).
+pub type Str24 = String;
+
+impl BenchElem for Str24 {
+    const NAME: &'static str = "string";
+    const HEAP_BYTES: u64 = 24;
+    #[inline]
+    fn make(v: u64) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut s = String::with_capacity(24);
+        s.push_str("element:");
+        for k in 0..16 {
+            s.push(char::from(DIGITS[((v >> (60 - 4 * k)) & 15) as usize]));
+        }
+        s
+    }
+    #[inline]
+    fn key(&self) -> u64 {
+        u64::from(self.as_bytes()[23])
+    }
 }
 
 /// A worker's handle is refreshed after this many operations (papaya and
@@ -47,7 +106,7 @@ pub const PREFILL: usize = 1024;
 
 impl Workload {
     /// All workloads, in report order.
-    pub const ALL: [Workload; 8] = [
+    pub const ALL: [Workload; 11] = [
         Workload::Push,
         Workload::Pop,
         Workload::PushPop,
@@ -56,6 +115,9 @@ impl Workload {
         Workload::SetHeavy,
         Workload::GetPinned,
         Workload::ReadHeavyPinned,
+        Workload::PushPopString,
+        Workload::GetString,
+        Workload::ReadHeavyString,
     ];
 
     /// Short name used in benchmark ids, file names and tables.
@@ -69,21 +131,35 @@ impl Workload {
             Workload::SetHeavy => "set-heavy",
             Workload::GetPinned => "get-pinned",
             Workload::ReadHeavyPinned => "read-heavy-pinned",
+            Workload::PushPopString => "push-pop-string",
+            Workload::GetString => "get-string",
+            Workload::ReadHeavyString => "read-heavy-string",
         }
     }
 
-    /// The same operation mix without handles.
-    pub fn unpinned(self) -> Workload {
+    /// The operation mix: the plain `u64` workload this one runs the
+    /// operations of (without handles; a string workload's mix is its
+    /// `u64` twin's).
+    pub fn mix(self) -> Workload {
         match self {
-            Workload::GetPinned => Workload::GetOnly,
-            Workload::ReadHeavyPinned => Workload::ReadHeavy,
+            Workload::GetPinned | Workload::GetString => Workload::GetOnly,
+            Workload::ReadHeavyPinned | Workload::ReadHeavyString => Workload::ReadHeavy,
+            Workload::PushPopString => Workload::PushPop,
             w => w,
         }
     }
 
     /// Whether workers operate through handles.
     pub fn pinned(self) -> bool {
-        self.unpinned() != self
+        matches!(self, Workload::GetPinned | Workload::ReadHeavyPinned)
+    }
+
+    /// The element type it stores ([`BenchElem::NAME`]).
+    pub fn element(self) -> &'static str {
+        match self {
+            Workload::PushPopString | Workload::GetString | Workload::ReadHeavyString => Str24::NAME,
+            _ => u64::NAME,
+        }
     }
 
     /// The operations it needs from a contender.
@@ -95,7 +171,8 @@ impl Workload {
             Workload::ReadHeavy => Ops { push: true, pop: true, get: true, ..Ops::NONE },
             Workload::GetOnly => Ops { push: true, get: true, ..Ops::NONE },
             Workload::SetHeavy => Ops { push: true, get: true, set: true, ..Ops::NONE },
-            Workload::GetPinned | Workload::ReadHeavyPinned => Ops { pin: true, ..self.unpinned().needs() },
+            Workload::GetPinned | Workload::ReadHeavyPinned => Ops { pin: true, ..self.mix().needs() },
+            Workload::PushPopString | Workload::GetString | Workload::ReadHeavyString => self.mix().needs(),
         }
     }
 
@@ -146,8 +223,17 @@ impl Ops {
 pub trait Contender: Sync + Sized {
     /// Name in reports.
     const NAME: &'static str;
+    /// The element type it stores ([`BenchElem::NAME`]): it runs the
+    /// workloads of that type.
+    const ELEMENT: &'static str;
     /// The operations it supports.
     const OPS: Ops;
+
+    /// Whether it runs `workload` (stores its element type, offers its
+    /// operations).
+    fn runs(workload: Workload) -> bool {
+        Self::ELEMENT == workload.element() && Self::OPS.covers(workload.needs())
+    }
     /// An empty structure.
     fn create() -> Self;
     /// Appends.
@@ -221,8 +307,9 @@ pub fn step<T: Target>(c: &mut T, workload: Workload, rng: &mut Rng) {
     let r = rng.next_u64();
     let i = (r >> 32) as usize % PREFILL;
     // A pinned workload's operation mix is its plain one's (the handle is
-    // the caller's business).
-    match workload.unpinned() {
+    // the caller's business), a string workload's its `u64` twin's (the
+    // contender makes the elements).
+    match workload.mix() {
         Workload::Push => c.push(r),
         Workload::Pop => {
             black_box(c.pop());
@@ -253,7 +340,11 @@ pub fn step<T: Target>(c: &mut T, workload: Workload, rng: &mut Rng) {
                 black_box(c.get(i));
             }
         }
-        Workload::GetPinned | Workload::ReadHeavyPinned => unreachable!("unpinned() is a plain workload"),
+        Workload::GetPinned
+        | Workload::ReadHeavyPinned
+        | Workload::PushPopString
+        | Workload::GetString
+        | Workload::ReadHeavyString => unreachable!("mix() is a plain u64 workload"),
     }
 }
 

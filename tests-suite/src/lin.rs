@@ -115,7 +115,10 @@ impl Elem for String {
         format!("element {v:03} {}", "#".repeat(usize::from(v)))
     }
     fn to_u8(&self) -> u8 {
-        let v: u8 = self.get(8..11).and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("corrupt element {self:?}"));
+        let v: u8 = self
+            .get(8..11)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("corrupt element {self:?}"));
         assert_eq!(*self, Self::from_u8(v), "corrupt element");
         v
     }

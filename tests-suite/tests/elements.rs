@@ -41,7 +41,12 @@ struct Tracked {
 impl Tracked {
     fn new(id: u64, census: &Arc<Census>) -> Self {
         census.made.fetch_add(1, Relaxed);
-        Tracked { id, text: format!("tracked element {id}"), census: Arc::clone(census), panics_on_drop: false }
+        Tracked {
+            id,
+            text: format!("tracked element {id}"),
+            census: Arc::clone(census),
+            panics_on_drop: false,
+        }
     }
 
     /// The id, after checking the contents.
@@ -112,7 +117,9 @@ fn every_destructor_runs_once_under_contention() {
                                 v.pop_ref().map(|x| x.check());
                             }
                             14 => {
-                                let _ = v.set((r >> 32) as usize % 8, Tracked::new(id, census)).map(|x| x.check());
+                                let _ = v
+                                    .set((r >> 32) as usize % 8, Tracked::new(id, census))
+                                    .map(|x| x.check());
                             }
                             _ if r % 1024 == 15 => v.clear(),
                             _ => {
