@@ -224,7 +224,8 @@ fn a_ref_keeps_a_removed_element_alive() {
         }
         assert_eq!((first.check(), popped.check()), (1, 2));
         assert!(v.is_empty());
-        drop((first, popped));
+        drop(first);
+        drop(popped);
         drop(v);
         if !is_leak::<R>() {
             assert_eq!(census.alive(), 0);
