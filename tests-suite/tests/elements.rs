@@ -215,17 +215,17 @@ fn a_ref_keeps_a_removed_element_alive() {
         let v = SecVec::<Tracked, R>::new();
         v.push(Tracked::new(1, &census));
         v.push(Tracked::new(2, &census));
-        let first = v.get_ref(0).unwrap();
-        let popped = v.pop_ref().unwrap();
-        v.clear();
-        for i in 0..scaled(5_000, 5_000, 50) as u64 {
-            v.push(Tracked::new(100 + i, &census));
-            v.pop();
-        }
-        assert_eq!((first.check(), popped.check()), (1, 2));
-        assert!(v.is_empty());
-        drop(first);
-        drop(popped);
+        {
+            let first = v.get_ref(0).unwrap();
+            let popped = v.pop_ref().unwrap();
+            v.clear();
+            for i in 0..scaled(5_000, 5_000, 50) as u64 {
+                v.push(Tracked::new(100 + i, &census));
+                v.pop();
+            }
+            assert_eq!((first.check(), popped.check()), (1, 2));
+            assert!(v.is_empty());
+        } // the `Ref`s go here
         drop(v);
         if !is_leak::<R>() {
             assert_eq!(census.alive(), 0);
