@@ -27,3 +27,8 @@ expect_failure "drop-removed-at-once under Miri" "Undefined Behavior" \
   env SECVEC_BACKENDS=hazard RUSTFLAGS='--cfg secvec_defect="drop_removed_at_once"' CARGO_TARGET_DIR=target/defect-drop \
   MIRIFLAGS="-Zmiri-many-seeds=0..4 -Zmiri-env-forward=SECVEC_BACKENDS" \
   cargo +nightly miri test -p secvec-suite --test elements --locked -- reads_race_removals
+
+step "controls 6: a cell protection trusted without validation is caught by loom"
+expect_failure "unvalidated cell protection under loom" "read after the reclaimer freed it" \
+  env RUSTFLAGS='--cfg loom --cfg secvec_defect="cell_unvalidated"' CARGO_TARGET_DIR=target/loom-cell \
+  cargo test -p secvec-loom --release --test loom_cells --locked -- a_get_races_the_pop_of_its_element

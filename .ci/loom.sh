@@ -1,3 +1,6 @@
 step "loom: interleavings of small scenarios, checked for linearizability"
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
   cargo test -p secvec-loom --release --test loom --locked -- --nocapture --test-threads=1
+step "loom: removals of heap elements racing reads, under a model hazard-pointer reclaimer"
+RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
+  cargo test -p secvec-loom --release --test loom_cells --locked -- --nocapture --test-threads=1

@@ -381,7 +381,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             // protect it), so the slot held `cur`'s value for `index` (I1)
             // and nothing has removed that element yet: a remover retires
             // only after installing its descriptor.
-            if R::protect_second(guard, cell_ptr::<T>(bits), || self.current.load(Ordering::Acquire) == cur) {
+            if R::protect_second(guard, cell_ptr::<T>(bits), || still_current(&self.current, cur)) {
                 return Some(bits);
             }
             // A descriptor was installed meanwhile: read again from it.
@@ -619,7 +619,7 @@ impl<T: Element + Clone, R: Reclaimer> SecVec<T, R> {
         loop {
             let (cur, state) = self.protect_state(guard);
             self.complete(&state);
-            let still_current = || self.current.load(Ordering::Acquire) == cur;
+            let still_current = || still_current(&self.current, cur);
             let mut copy = Vec::with_capacity(state.size);
             for i in 0..state.size {
                 // SAFETY: indices below `size`: buckets installed.
@@ -810,6 +810,23 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 #[inline]
 fn still_pending(w: &PendingWrite, now: SlotWord, seq: u64) -> Option<SlotWord> {
     (now.version < seq).then_some(w.old)
+}
+
+/// Whether `current` still holds `cur`: the validation of a cell's
+/// protection (`read_in`).
+#[cfg(not(secvec_defect = "cell_unvalidated"))]
+#[inline]
+fn still_current(current: &AtomicPtr<Descriptor>, cur: *mut Descriptor) -> bool {
+    current.load(Ordering::Acquire) == cur
+}
+
+/// Negative control for the loom cell scenarios, built only with
+/// `--cfg secvec_defect="cell_unvalidated"`: a cell's protection is trusted
+/// without checking that the cell was still reachable once it was
+/// published, so a reader may use an element freed meanwhile.
+#[cfg(secvec_defect = "cell_unvalidated")]
+fn still_current(_: &AtomicPtr<Descriptor>, _: *mut Descriptor) -> bool {
+    true
 }
 
 /// Negative control for the model checker, built only with
