@@ -223,3 +223,7 @@ unsafe impl Reclaimer for Epoch {
 
 /// A [`secvec_core::SecVec`] whose descriptors are reclaimed with epochs.
 pub type SecVec<T> = secvec_core::SecVec<T, Epoch>;
+
+/// A guarded reference to an element of a [`SecVec`] (from `get_ref` or
+/// `pop_ref`): see [`secvec_core::Ref`].
+pub type Ref<'v, T> = secvec_core::Ref<'v, T, Epoch>;

@@ -16,6 +16,13 @@
 //! handle across them: at most one descriptor per thread and vector is
 //! held back that way), and a scan per batch of retires; reads scale well.
 //!
+//! Elements that live in heap cells (anything but the primitives) need a
+//! second hazard pointer per guard: a read publishes the cell, fences, and
+//! checks that the descriptor it read the cell under is still current
+//! (retrying otherwise), unless the thread's second hazard pointer already
+//! names that cell. One more store and fence per read of a new cell; at
+//! most one removed element per thread and vector is kept that way.
+//!
 //! ```
 //! use reclaim_hazard::SecVec;
 //!
@@ -368,3 +375,7 @@ impl<T: Retire> Drop for Reclaimed<T> {
 
 /// A [`secvec_core::SecVec`] whose descriptors are reclaimed with hazard pointers.
 pub type SecVec<T> = secvec_core::SecVec<T, Hazard>;
+
+/// A guarded reference to an element of a [`SecVec`] (from `get_ref` or
+/// `pop_ref`): see [`secvec_core::Ref`].
+pub type Ref<'v, T> = secvec_core::Ref<'v, T, Hazard>;

@@ -86,3 +86,7 @@ unsafe impl Reclaimer for Leak {
 
 /// A [`secvec_core::SecVec`] that never frees its descriptors.
 pub type SecVec<T> = secvec_core::SecVec<T, Leak>;
+
+/// A guarded reference to an element of a [`SecVec`] (from `get_ref` or
+/// `pop_ref`): see [`secvec_core::Ref`].
+pub type Ref<'v, T> = secvec_core::Ref<'v, T, Leak>;

@@ -212,3 +212,7 @@ unsafe fn reclaim<T: Retire>(ptr: *mut T, _: &Collector) {
 
 /// A [`secvec_core::SecVec`] whose descriptors are reclaimed with seize.
 pub type SecVec<T> = secvec_core::SecVec<T, Seize>;
+
+/// A guarded reference to an element of a [`SecVec`] (from `get_ref` or
+/// `pop_ref`): see [`secvec_core::Ref`].
+pub type Ref<'v, T> = secvec_core::Ref<'v, T, Seize>;

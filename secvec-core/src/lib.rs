@@ -5,8 +5,10 @@
 //! Stroustrup (2006) with the defects of the published design corrected:
 //! versioned 16-byte slots (no ABA), the pending write inline in its
 //! descriptor (one allocation and one protected pointer per operation), a
-//! linearizable `set`, compile-time rejection of unsupported element types,
-//! and per-bucket freeing. The source file `vec.rs` opens with the protocol
+//! linearizable `set`, elements of any type (primitives inline in their
+//! slots, everything else in heap cells that are retired through the
+//! reclaimer when removed, so every destructor runs exactly once), and
+//! per-bucket freeing. The source file `vec.rs` opens with the protocol
 //! and the linearizability argument.
 //!
 //! Two additions make it cheaper than the published design: reclaimers hand
@@ -19,8 +21,8 @@
 //! leaking, each in its own small crate (`reclaim-hazard`, `reclaim-epoch`,
 //! `reclaim-seize`, `reclaim-leak`). Most users want the `secvec` facade,
 //! which picks one by Cargo feature. With the `accounting` feature (on by
-//! default) every vector counts its descriptors (`SecVec::stats`):
-//! allocated, recycled, retired, reclaimed, leaked.
+//! default) every vector counts its descriptors and element cells
+//! (`SecVec::stats`): allocated, recycled, retired, reclaimed, leaked.
 //!
 //! # Example: plugging in a reclaimer
 //!

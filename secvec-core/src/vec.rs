@@ -13,8 +13,9 @@
 //! 3. **Two allocations per attempt**: descriptor and write descriptor.
 //!    Here the write is inline, and an attempt that lost reuses its
 //!    descriptor: one allocation per operation.
-//! 4. **No check on `T`**: a transmute to `u64`. Here `Element` and a
-//!    compile-time size check (`element.rs`).
+//! 4. **No check on `T`**: a transmute to `u64`. Here primitives are
+//!    stored inline by type identity and every other type in a heap cell
+//!    (`element.rs`), retired like a descriptor when removed.
 //! 5. **Drop walks the wrong buckets**: here every installed bucket is freed
 //!    with its own size (`buckets.rs`).
 //! 6. **Unsynchronized `set`**: a plain store. Here `set` is a descriptor
@@ -93,6 +94,40 @@
 //!   hazard fast path, which skips publishing only when `current` still is
 //!   the descriptor its hazard pointer kept protected), so a handle is never
 //!   a snapshot and each operation linearizes as above.
+//!
+//! # Elements in cells
+//!
+//! A type that is not stored inline is stored in a heap cell, and the slot
+//! (or a pending write) holds the cell's address. Nothing above changes:
+//! the algorithm moves addresses as it moves inline values. What cells add
+//! is reclamation of *elements*:
+//!
+//! * A cell is written before the descriptor announcing it is published
+//!   and never changes; readers only ever get `&T` (or clone from it).
+//! * Removing an element (`pop`, `set`, `clear`) retires its cell through
+//!   the reclaimer, after the removing descriptor is installed (for `set`,
+//!   after its slot write completed): from then on no slot below the
+//!   length and no pending write leads to it. Only the thread whose CAS
+//!   installed that descriptor retires, once. A `pop` or `set` returns a
+//!   clone made before it retires (or a guard on the cell: `pop_ref`,
+//!   `set_ref`); the original is dropped by the reclaimer. A pushed value
+//!   handed to a pop by elimination was never published, so the pop moves
+//!   it out.
+//! * Protecting the descriptor does not protect the cells it leads to (a
+//!   later descriptor may remove and retire one), and a popped cell stays
+//!   in its slot after it was retired, so "the slot still holds it" proves
+//!   nothing. A reader protects the cell itself
+//!   (`Reclaimer::protect_second`) and validates that `current` is still
+//!   the descriptor `D` it read the cell under: then no descriptor was
+//!   installed since `D`, the cell is `D`'s value for that index (I1), and
+//!   nothing has removed it, so it was not retired when the protection
+//!   became visible. Epoch-style guards protect it already (it was
+//!   reachable after they pinned) and skip the validation. The
+//!   linearization points are unchanged: a read that fails validation
+//!   retries from the new descriptor, within its call.
+//! * Dropping the vector drops the elements below the current length
+//!   (after completing the current write); the reclaimer's domain, dropped
+//!   next, drops the removed ones it still holds.
 //!
 //! # Memory orderings
 //!

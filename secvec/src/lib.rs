@@ -25,11 +25,33 @@
 //! # }
 //! ```
 //!
-//! Elements are small `Copy` values (at most 8 bytes, no padding: integers,
-//! floats, `char`, `bool`, small `#[repr(C)]` structs); see
-//! [`Element`]. Every operation is linearizable. The algorithm is the
-//! descriptor-based vector of Dechev, Pirkelbauer and Stroustrup (2006), with
-//! the defects of the published design corrected (see `secvec-core`).
+//! Every operation is linearizable. The algorithm is the descriptor-based
+//! vector of Dechev, Pirkelbauer and Stroustrup (2006), with the defects of
+//! the published design corrected (see `secvec-core`).
+//!
+//! # Any element type
+//!
+//! Elements are any `Send + Sync + 'static` type: `String`, `Arc<_>`,
+//! `Box<dyn Fn() + Send + Sync>`, your own structs (nothing to implement).
+//! Primitives (`u64`, `f32`, `char`, ...) live inline in their slots; every
+//! other type in a heap cell per element ([`is_inline`]). Every element is
+//! dropped exactly once: a removed one by the reclaimer once no reader can
+//! reach it, the others with the vector. Reads by value (`get`, `pop`,
+//! `set`, `to_vec`, `iter`) clone (`T: Clone`); [`get_ref`](generic::SecVec::get_ref)
+//! and [`pop_ref`](generic::SecVec::pop_ref) return a guarded reference, for
+//! any type.
+//!
+//! ```
+//! # #[cfg(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"))] {
+//! let names = secvec::SecVec::<String>::new();
+//! names.push("ada".to_string());
+//! names.push("grace".to_string());
+//! assert_eq!(names.get(1).as_deref(), Some("grace")); // a clone
+//! let first = names.get_ref(0).unwrap(); // no clone; kept alive while it lives
+//! assert_eq!(first.len(), 3);
+//! assert_eq!(names.pop().as_deref(), Some("grace"));
+//! # }
+//! ```
 //!
 //! # Picking a backend
 //!
@@ -71,7 +93,8 @@
 //! # Leak reports
 //!
 //! With the default `accounting` feature, every vector counts its
-//! descriptors, whatever the backend. Without it nothing is counted and
+//! descriptors, and the cells of its elements when they are not inline
+//! (`Snapshot::cells`), whatever the backend. Without it nothing is counted and
 //! `stats()` does not exist (no counts rather than zero counts); when
 //! picking a backend with `default-features = false`, list `accounting`
 //! again to keep it.
@@ -96,10 +119,10 @@
 //! frees what it was given by calling [`Retire::reclaim`] on it.
 
 pub use secvec_core::{
-    CapacityError, Element, IndexOutOfBounds, Iter, Pinned, PinnedIter, Reclaimer, Retire,
+    CapacityError, Element, IndexOutOfBounds, Iter, Pinned, PinnedIter, Reclaimer, Ref, Retire, is_inline,
 };
 #[cfg(feature = "accounting")]
-pub use secvec_core::{Snapshot, Stats};
+pub use secvec_core::{CellCounts, Snapshot, Stats};
 
 /// The vector generic over its reclaimer, for custom [`Reclaimer`]s.
 pub mod generic {
@@ -116,7 +139,7 @@ pub mod generic {
 /// ```
 #[cfg(feature = "hazard")]
 pub mod hazard {
-    pub use reclaim_hazard::{Family, Hazard, HazardDomain, HazardGuard, SecVec};
+    pub use reclaim_hazard::{Family, Hazard, HazardDomain, HazardGuard, Ref, SecVec};
 }
 
 /// Epochs (`crossbeam-epoch`), one
@@ -129,7 +152,7 @@ pub mod hazard {
 /// ```
 #[cfg(feature = "epoch")]
 pub mod epoch {
-    pub use reclaim_epoch::{Epoch, EpochDomain, EpochGuard, SecVec};
+    pub use reclaim_epoch::{Epoch, EpochDomain, EpochGuard, Ref, SecVec};
 }
 
 /// `seize`, one collector per vector.
@@ -141,7 +164,7 @@ pub mod epoch {
 /// ```
 #[cfg(feature = "seize")]
 pub mod seize {
-    pub use reclaim_seize::{SecVec, Seize, SeizeGuard};
+    pub use reclaim_seize::{Ref, SecVec, Seize, SeizeGuard};
 }
 
 /// No reclamation at all: every replaced descriptor leaks, and is counted.
@@ -157,7 +180,7 @@ pub mod seize {
 /// ```
 #[cfg(feature = "leak")]
 pub mod leak {
-    pub use reclaim_leak::{Leak, SecVec};
+    pub use reclaim_leak::{Leak, Ref, SecVec};
 }
 
 /// The default backend's vector: the first enabled of `hazard`, `epoch`,
