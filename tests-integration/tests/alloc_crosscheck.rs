@@ -6,6 +6,9 @@
 //! the bytes still allocated after the vector and its stats handle are gone
 //! must equal the `leaked_bytes` that the vector's own accounting reported:
 //! zero for hazard, epoch and seize, `retired x descriptor size` for leak.
+//! It runs with `u64` elements (inline) and with heap elements (a boxed
+//! 40-byte array in a cell per element), whose removed originals the leak
+//! backend leaks too: the report's cell count times the cell and the box.
 //!
 //! `harness = false`: libtest's own threads and output capture would
 //! allocate during the measurement. The leak backend is the negative
@@ -20,13 +23,37 @@ use secvec_suite::for_each_backend;
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-/// Push/pop on a few threads; returns (reported leaked bytes, retired).
-fn scenario<R: Reclaimer>(threads: usize, ops: usize) -> (u64, u64) {
+/// An element type of the scenario and the heap bytes each one owns.
+trait Elem: secvec_core::Element + Clone {
+    const NAME: &'static str;
+    const HEAP_BYTES: u64;
+    fn make(i: usize) -> Self;
+}
+
+impl Elem for u64 {
+    const NAME: &'static str = "u64";
+    const HEAP_BYTES: u64 = 0;
+    fn make(i: usize) -> Self {
+        i as u64
+    }
+}
+
+impl Elem for Box<[u8; 40]> {
+    const NAME: &'static str = "boxed";
+    const HEAP_BYTES: u64 = 40;
+    fn make(i: usize) -> Self {
+        Box::new([i as u8; 40])
+    }
+}
+
+/// Push/pop on a few threads; returns (reported leaked bytes, retired
+/// descriptors).
+fn scenario<R: Reclaimer, E: Elem>(threads: usize, ops: usize) -> (u64, u64) {
     // Joined `std::thread`s, not scoped ones: `join` returns after the OS
     // thread has exited and freed its thread-locals (its `Thread` handle
     // among them); a scope can return before that, and those bytes would
     // land in the next measurement.
-    let v = std::sync::Arc::new(SecVec::<u64, R>::new());
+    let v = std::sync::Arc::new(SecVec::<E, R>::new());
     let workers: Vec<_> = (0..threads)
         .map(|t| {
             let v = std::sync::Arc::clone(&v);
@@ -35,7 +62,7 @@ fn scenario<R: Reclaimer>(threads: usize, ops: usize) -> (u64, u64) {
                     if (i + t) % 3 == 0 {
                         v.pop();
                     } else {
-                        v.push(i as u64);
+                        v.push(E::make(i));
                     }
                 }
             })
@@ -48,42 +75,56 @@ fn scenario<R: Reclaimer>(threads: usize, ops: usize) -> (u64, u64) {
     let stats = v.stats();
     drop(v);
     let s = stats.snapshot();
-    (s.leaked_bytes().expect("dropped"), s.retired)
+    let cells = s.cells.map_or(0, |c| c.leaked().expect("dropped") * (c.cell_bytes + E::HEAP_BYTES));
+    (s.leaked_bytes().expect("dropped") + cells, s.retired)
 }
 
 const SIZE: (usize, usize) = if cfg!(miri) { (2, 50) } else { (4, 20_000) };
 
 /// Returns (bytes the allocator still counts, bytes the report says leaked, retired).
-fn measure<R: Reclaimer>() -> (i64, u64, u64) {
+fn measure<R: Reclaimer, E: Elem>() -> (i64, u64, u64) {
     let (threads, ops) = SIZE;
     let before = live_bytes();
-    let (reported, retired) = scenario::<R>(threads, ops);
+    let (reported, retired) = scenario::<R, E>(threads, ops);
     (live_bytes() - before, reported, retired)
 }
 
 fn main() {
     // Warm up every backend first: lazily created global state of one (a
     // thread-id allocator, say) must not be counted against another.
-    for_each_backend!(|R| scenario::<R>(SIZE.0, SIZE.1));
+    for_each_backend!(|R| scenario::<R, u64>(SIZE.0, SIZE.1));
+    for_each_backend!(|R| scenario::<R, Box<[u8; 40]>>(SIZE.0, SIZE.1));
     let (mut passed, mut failures) = (0, 0);
     // What the allocator saw of the non-reclaiming backends, if one ran.
     let mut leak_seen = None;
-    for_each_backend!(|R| {
-        let (seen, reported, retired) = measure::<R>();
+    fn check<R: SuiteBackend, E: Elem>(passed: &mut u32, failures: &mut u32, leak_seen: &mut Option<i64>) {
+        let (seen, reported, retired) = measure::<R, E>();
         let agree = seen == reported as i64;
         // A reclaiming backend leaks nothing; the leaking one leaks every
-        // retired descriptor, and the allocator must see it.
-        let expectation = if R::RECLAIMS { reported == 0 } else { reported > 0 && reported == retired * 64 };
+        // retired descriptor (and, with heap elements, every removed one),
+        // and the allocator must see it.
+        let expectation = if R::RECLAIMS {
+            reported == 0
+        } else if E::HEAP_BYTES == 0 {
+            reported > 0 && reported == retired * 64
+        } else {
+            reported > retired * 64
+        };
         let ok = agree && expectation;
         println!(
-            "{:<7} retired {retired:>7}  report: leaked {reported:>9} B  allocator: {seen:>9} B live  {}",
+            "{:<7} {:<6} retired {retired:>7}  report: leaked {reported:>9} B  allocator: {seen:>9} B live  {}",
             R::NAME,
+            E::NAME,
             if ok { "agree" } else { "MISMATCH" }
         );
         if !R::RECLAIMS {
             *leak_seen.get_or_insert(0) += seen;
         }
-        if ok { passed += 1 } else { failures += 1 }
+        if ok { *passed += 1 } else { *failures += 1 }
+    }
+    for_each_backend!(|R| {
+        check::<R, u64>(&mut passed, &mut failures, &mut leak_seen);
+        check::<R, Box<[u8; 40]>>(&mut passed, &mut failures, &mut leak_seen);
     });
     // Negative control: the allocator sees the leak backend's leak, so a
     // backend that leaked while reporting zero would be caught.
