@@ -32,3 +32,8 @@ step "controls 6: a cell protection trusted without validation is caught by loom
 expect_failure "unvalidated cell protection under loom" "read after the reclaimer freed it" \
   env RUSTFLAGS='--cfg loom --cfg secvec_defect="cell_unvalidated"' CARGO_TARGET_DIR=target/loom-cell \
   cargo test -p secvec-loom --release --test loom_cells --locked -- a_get_races_the_pop_of_its_element
+
+step "controls 7: the hazard fast path without its 'still current' check is caught by loom (model reclaimer)"
+expect_failure "stale hazard fast path under loom" "not linearizable\\|final contents differ" \
+  env RUSTFLAGS='--cfg loom --cfg secvec_defect="hazard_fast_path"' CARGO_TARGET_DIR=target/loom-fast \
+  cargo test -p secvec-loom --release --test loom --locked -- the_hazard_fast_path_sees_replaced_descriptors

@@ -15,6 +15,7 @@
 
 use loom::sync::Arc;
 use secvec_core::{Reclaimer, Retire, SecVec, sync::AtomicPtr};
+use secvec_loom::model_hazard::ModelHazard;
 use secvec_suite::lin::{self, Clock, Event, Op, perform};
 use std::sync::Mutex;
 use std::sync::atomic::Ordering;
@@ -79,12 +80,12 @@ unsafe impl Reclaimer for AtDrop {
 /// model's main thread) from a vector holding `initial`. Returns how many
 /// of the executions eliminated a push/pop pair.
 fn explore(initial: &'static [u8], threads: &'static [&'static [Op]], preemptions: usize) -> usize {
-    explore_with(initial, threads, preemptions, false)
+    explore_with::<AtDrop>(initial, threads, preemptions, false)
 }
 
-/// As [`explore`]; with `pinned`, thread 0 runs its operations through one
-/// handle (`SecVec::pin`) kept for all of them.
-fn explore_with(
+/// As [`explore`], on reclaimer `R`; with `pinned`, thread 0 runs its
+/// operations through one handle (`SecVec::pin`) kept for all of them.
+fn explore_with<R: Reclaimer>(
     initial: &'static [u8],
     threads: &'static [&'static [Op]],
     preemptions: usize,
@@ -99,7 +100,7 @@ fn explore_with(
     let before = (EXECUTIONS.load(Ordering::Relaxed), ELIMINATING.load(Ordering::Relaxed));
     model.check(move || {
         EXECUTIONS.fetch_add(1, Ordering::Relaxed);
-        let v: Arc<SecVec<u8, AtDrop>> = Arc::new(initial.iter().copied().collect());
+        let v: Arc<SecVec<u8, R>> = Arc::new(initial.iter().copied().collect());
         let clock = Arc::new(Clock::default());
         let handles: Vec<_> = threads[1..]
             .iter()
@@ -209,6 +210,28 @@ fn delayed_helper_after_slot_reuse() {
 /// would show a stale length or element).
 #[test]
 fn a_handle_sees_concurrent_writes() {
-    let _ =
-        explore_with(&[1], &[&[Op::Len, Op::Get(1), Op::Push(3), Op::Len], &[Op::Push(2), Op::Pop]], 6, true);
+    let _ = explore_with::<AtDrop>(
+        &[1],
+        &[&[Op::Len, Op::Get(1), Op::Push(3), Op::Len], &[Op::Push(2), Op::Pop]],
+        6,
+        true,
+    );
+}
+
+/// The hazard-pointer fast path: a handle keeps its hazard pointer on the
+/// descriptor it validated last and skips publishing while `current` still
+/// holds it. Under the model hazard-pointer reclaimer (which frees retired
+/// descriptors as soon as no hazard pointer names them), thread 0 reads
+/// through a handle while thread 1 replaces the descriptor twice: a
+/// comparison against a stale protection would show an old state and break
+/// linearizability (the `secvec_defect = "hazard_fast_path"` build of the
+/// model drops the comparison, and this scenario must catch it).
+#[test]
+fn the_hazard_fast_path_sees_replaced_descriptors() {
+    let _ = explore_with::<ModelHazard>(
+        &[1],
+        &[&[Op::Len, Op::Get(0), Op::Len, Op::Get(1)], &[Op::Push(2), Op::Set(0, 5)]],
+        4,
+        true,
+    );
 }
