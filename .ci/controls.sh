@@ -37,3 +37,8 @@ step "controls 7: the hazard fast path without its 'still current' check is caug
 expect_failure "stale hazard fast path under loom" "not linearizable\\|final contents differ" \
   env RUSTFLAGS='--cfg loom --cfg secvec_defect="hazard_fast_path"' CARGO_TARGET_DIR=target/loom-fast \
   cargo test -p secvec-loom --release --test loom --locked -- the_hazard_fast_path_sees_replaced_descriptors
+
+step "controls 8: reads inside a pending batch that go to the slots are caught by loom"
+expect_failure "batch read from the slots under loom" "not linearizable\\|final contents differ" \
+  env RUSTFLAGS='--cfg loom --cfg secvec_defect="batch_reads_slots"' CARGO_TARGET_DIR=target/loom-batch \
+  cargo test -p secvec-loom --release --test loom --locked -- a_batch_races_pop_and_get_across_a_bucket_boundary

@@ -20,6 +20,55 @@ pub(crate) struct PendingWrite {
     pub(crate) new: u64,
 }
 
+/// The slot writes a descriptor announces: none, one (inline in the
+/// descriptor), or a batch of consecutive ones (in a separate allocation
+/// the descriptor owns: descriptors stay one size, so they can be pooled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Writes {
+    None,
+    One(PendingWrite),
+    Many(BatchRef),
+}
+
+/// The writes of a batch: `start + k` for `k < len`, each a
+/// [`PendingWrite`] like a single one. Valid while the descriptor that owns
+/// it is (protected, or unpublished and ours).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BatchRef {
+    pub(crate) start: usize,
+    pub(crate) len: usize,
+    batch: NonNull<Batch>,
+}
+
+impl BatchRef {
+    /// Whether `index` is written by this batch.
+    #[inline]
+    pub(crate) fn covers(&self, index: usize) -> bool {
+        index.wrapping_sub(self.start) < self.len
+    }
+
+    /// The write to index `start + k`.
+    ///
+    /// # Safety
+    ///
+    /// 1. The descriptor that owns the batch has not been freed (the caller
+    ///    protects it, or owns it), and `k < len`.
+    #[inline]
+    pub(crate) unsafe fn write(&self, k: usize) -> PendingWrite {
+        debug_assert!(k < self.len);
+        // SAFETY: point 1: the batch lives as long as its descriptor, and
+        // is not written once the descriptor is published.
+        let b = unsafe { self.batch.as_ref() };
+        PendingWrite { index: self.start + k, old: b.olds[k], new: b.news[k] }
+    }
+}
+
+/// The payload of a batch of writes.
+pub(crate) struct Batch {
+    olds: Vec<SlotWord>,
+    news: Vec<u64>,
+}
+
 /// What a descriptor says about the vector: everything but bookkeeping.
 /// Copied out of a protected descriptor in one go; a published descriptor is
 /// never modified.
@@ -28,10 +77,10 @@ pub(crate) struct State {
     /// Length of the vector.
     pub(crate) size: usize,
     /// Sequence number: 0 for the first descriptor, +1 for each successor.
-    /// It is also the version its write stamps on the slot.
+    /// It is also the version its writes stamp on the slots.
     pub(crate) seq: u64,
-    /// The write this descriptor announces, if any.
-    pub(crate) write: Option<PendingWrite>,
+    /// The writes this descriptor announces.
+    pub(crate) writes: Writes,
 }
 
 pub(crate) struct Descriptor {
@@ -39,6 +88,10 @@ pub(crate) struct Descriptor {
     /// The owning vector's home block, which the vector drops only after
     /// its reclamation domain (`Reclaimer` safety point 3).
     home: NonNull<Home<Descriptor>>,
+    // The payload of a batch of writes (`state.writes` is `Many`) is owned
+    // by the descriptor: kept for reuse by the next attempt while it is
+    // unpublished, freed with it. No field of its own: a descriptor stays
+    // one cache line.
 }
 
 // SAFETY: the only non-auto-Send/Sync field is `home`, a pointer to a
@@ -54,6 +107,7 @@ impl Descriptor {
     /// one) and counts it.
     pub(crate) fn alloc(state: State, home: &Home<Descriptor>) -> *mut Descriptor {
         home.count(Event::Allocated);
+        debug_assert!(!matches!(state.writes, Writes::Many(_)), "batches are set with `set_batch`");
         let d = Descriptor { state, home: NonNull::from(home) };
         match home.take_block() {
             Some(block) => {
@@ -93,6 +147,43 @@ impl Descriptor {
     }
 }
 
+impl Descriptor {
+    /// Fills in the batch of writes to `start..start + news.len()` (the
+    /// old words read by `old`), reusing this descriptor's batch payload if
+    /// it has one, and returns the reference the state must carry: the
+    /// caller stores it in `state.writes` (which is how the descriptor owns
+    /// the payload) before anything else can happen to the descriptor.
+    ///
+    /// # Safety
+    ///
+    /// 1. `this` is an unpublished descriptor of the caller's (from
+    ///    [`Descriptor::alloc`], never installed): nobody else accesses it.
+    /// 2. The caller stores the returned reference in `(*this).state.writes`
+    ///    next (else the payload leaks, or, if this descriptor had one, is
+    ///    freed with it while the caller still holds the reference).
+    pub(crate) unsafe fn set_batch(
+        this: *mut Descriptor,
+        start: usize,
+        news: &[u64],
+        old: impl Fn(usize) -> SlotWord,
+    ) -> BatchRef {
+        // SAFETY: point 1: exclusive access.
+        let d = unsafe { &mut *this };
+        let batch = match d.state.writes {
+            Writes::Many(b) => b.batch,
+            _ => NonNull::from(Box::leak(Box::new(Batch { olds: Vec::new(), news: Vec::new() }))),
+        };
+        // SAFETY: the payload is owned by `d` (from `Box::leak` above or
+        // by an earlier call), and point 1 makes the access exclusive.
+        let b = unsafe { &mut *batch.as_ptr() };
+        b.news.clear();
+        b.news.extend_from_slice(news);
+        b.olds.clear();
+        b.olds.extend((start..start + news.len()).map(old));
+        BatchRef { start, len: news.len(), batch }
+    }
+}
+
 impl Retire for Descriptor {
     #[inline]
     unsafe fn reclaim(ptr: *mut Self) {
@@ -104,6 +195,12 @@ impl Retire for Descriptor {
 
 impl Drop for Descriptor {
     fn drop(&mut self) {
+        if let Writes::Many(b) = self.state.writes {
+            // SAFETY: the payload came from `Box::leak` in `set_batch` and
+            // is owned by this descriptor alone (set_batch 2), which nobody
+            // reads any more.
+            drop(unsafe { Box::from_raw(b.batch.as_ptr()) });
+        }
         // SAFETY: `home` outlives every descriptor of its vector: the
         // vector drops its home block only after it has freed its own
         // descriptors and dropped its domain, and the domain frees retired

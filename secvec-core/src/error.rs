@@ -43,3 +43,42 @@ impl<T> fmt::Display for CapacityError<T> {
 }
 
 impl<T> std::error::Error for CapacityError<T> {}
+
+/// A batch (`extend_from_slice`, `extend_from_iter`) that does not fit in
+/// a bounded vector: nothing of it was appended. Names the lengths, and
+/// carries the values back when the batch owned them (`()` when they were
+/// borrowed from a slice).
+#[derive(Clone, PartialEq, Eq)]
+pub struct BatchCapacityError<V = ()> {
+    /// The values that were not appended (`()` for a slice, which the caller
+    /// still has).
+    pub values: V,
+    /// How many elements the batch had.
+    pub additional: usize,
+    /// The vector's length when the batch was refused.
+    pub len: usize,
+    /// The vector's maximum length.
+    pub max_len: usize,
+}
+
+impl<V> fmt::Debug for BatchCapacityError<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BatchCapacityError")
+            .field("additional", &self.additional)
+            .field("len", &self.len)
+            .field("max_len", &self.max_len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<V> fmt::Display for BatchCapacityError<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "SecVec capacity exhausted: {} more elements do not fit in a vector of length {} (its maximum is {})",
+            self.additional, self.len, self.max_len
+        )
+    }
+}
+
+impl<V> std::error::Error for BatchCapacityError<V> {}

@@ -81,6 +81,7 @@
 //! # }
 //! ```
 
+mod batch;
 mod buckets;
 mod descriptor;
 mod element;
@@ -100,7 +101,7 @@ mod thread_slot;
 mod vec;
 
 pub use element::{Element, is_inline};
-pub use error::{CapacityError, IndexOutOfBounds};
+pub use error::{BatchCapacityError, CapacityError, IndexOutOfBounds};
 pub use pinned::{Pinned, PinnedIter};
 pub use reclaimer::{Reclaimer, Retire};
 pub use reference::Ref;

@@ -16,11 +16,12 @@
 //!   operations).
 
 use crate::element::{Element, cell_ptr, is_inline};
-use crate::error::{CapacityError, IndexOutOfBounds};
+use crate::error::{BatchCapacityError, CapacityError, IndexOutOfBounds};
 use crate::reclaimer::Reclaimer;
 use crate::reference::InlineBits;
 use crate::vec::SecVec;
 use core::marker::PhantomData;
+use core::ops::Range;
 
 /// A handle on a [`SecVec`] that keeps one reclaimer guard for all its
 /// operations; see [`SecVec::pin`].
@@ -127,6 +128,32 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
         self.vec.clear_in(&mut self.guard)
     }
 
+    /// [`SecVec::extend_from_iter`] through this handle's guard.
+    ///
+    /// # Panics
+    ///
+    /// If the batch does not fit in a bounded vector (nothing is appended).
+    #[track_caller]
+    pub fn extend_from_iter<I: IntoIterator<Item = T>>(&mut self, iter: I) -> Range<usize> {
+        match self.vec.try_extend_in(&mut self.guard, iter) {
+            Ok(range) => range,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`SecVec::try_extend_from_iter`] through this handle's guard.
+    pub fn try_extend_from_iter<I: IntoIterator<Item = T>>(
+        &mut self,
+        iter: I,
+    ) -> Result<Range<usize>, BatchCapacityError<Vec<T>>> {
+        self.vec.try_extend_in(&mut self.guard, iter)
+    }
+
+    /// [`SecVec::truncate`] through this handle's guard.
+    pub fn truncate(&mut self, len: usize) {
+        self.vec.truncate_in(&mut self.guard, len)
+    }
+
     /// Lets reclamation advance: the guard protects nothing it protected
     /// before (epochs re-pin, seize refreshes, hazard pointers reset). Call
     /// it every so often in a long loop over an epoch or seize handle.
@@ -156,6 +183,21 @@ impl<'v, T: Element + Clone, R: Reclaimer> Pinned<'v, T, R> {
     /// [`IndexOutOfBounds`] if `index >= len()`; the vector is unchanged.
     pub fn set(&mut self, index: usize, value: T) -> Result<T, IndexOutOfBounds> {
         self.vec.set_in(&mut self.guard, index, value)
+    }
+
+    /// [`SecVec::extend_from_slice`] through this handle's guard.
+    ///
+    /// # Panics
+    ///
+    /// If the batch does not fit in a bounded vector (nothing is appended).
+    #[track_caller]
+    pub fn extend_from_slice(&mut self, values: &[T]) -> Range<usize> {
+        self.extend_from_iter(values.iter().cloned())
+    }
+
+    /// [`SecVec::pop_n`] through this handle's guard.
+    pub fn pop_n(&mut self, n: usize) -> Vec<T> {
+        self.vec.pop_n_in(&mut self.guard, n)
     }
 
     /// [`SecVec::to_vec`] through this handle's guard.

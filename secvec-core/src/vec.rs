@@ -139,7 +139,7 @@
 //! behalf of `E` carries the knowledge that `E` was installed.
 
 use crate::buckets::{ADDRESSABLE_LEN, Buckets, Slot, SlotWord};
-use crate::descriptor::{Descriptor, PendingWrite, State};
+use crate::descriptor::{Descriptor, PendingWrite, State, Writes};
 use crate::element::{
     Cell, Element, cell_ptr, drop_owned, into_bits, is_inline, read_inline, take_unpublished,
 };
@@ -177,9 +177,9 @@ use std::sync::Arc;
 /// or the `secvec` facade, which fix `R`.
 pub struct SecVec<T: Element, R: Reclaimer> {
     current: CachePadded<AtomicPtr<Descriptor>>,
-    buckets: Buckets,
+    pub(crate) buckets: Buckets,
     exchanger: Exchanger,
-    max_len: usize,
+    pub(crate) max_len: usize,
     /// Dropped in `Drop::drop`, before `home`.
     domain: ManuallyDrop<R::Domain>,
     /// Every descriptor and cell points here: behind a pointer for a stable
@@ -187,18 +187,30 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     /// would assert, invalidating the descriptors' pointers), the only
     /// reference, dropped as a field after `domain` so that it outlives the
     /// domain.
-    home: Arc<Home<Descriptor>>,
+    pub(crate) home: Arc<Home<Descriptor>>,
     /// The vector owns `T`s (for drop check) and is `Send`/`Sync` exactly
     /// when its reclaimer and elements are.
     _marker: PhantomData<(T, R)>,
 }
 
 /// What one attempt of an operation decided, given the current state.
-enum Step<O> {
+pub(crate) enum Step<'a, O> {
     /// Nothing to install: the operation is over.
     Done(O),
-    /// Install a descriptor with this length and write, then return `out`.
-    Install { size: usize, write: Option<PendingWrite>, out: O },
+    /// Install a descriptor with this length and writes, then return `out`.
+    Install { size: usize, write: Write<'a>, out: O },
+}
+
+/// The slot writes an attempt asks its descriptor to announce.
+pub(crate) enum Write<'a> {
+    None,
+    One(PendingWrite),
+    /// `news[k]` to index `start + k`, each slot's old word read when the
+    /// descriptor is built.
+    Batch {
+        start: usize,
+        news: &'a [u64],
+    },
 }
 
 /// What a pop removed: the slot value of an element that was in the vector
@@ -235,7 +247,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     pub fn bounded(max_len: usize) -> Self {
         let cell_bytes = (!is_inline::<T>()).then_some(core::mem::size_of::<Cell<T>>());
         let home = Arc::new(Home::new(cell_bytes));
-        let first = Descriptor::alloc(State { size: 0, seq: 0, write: None }, &home);
+        let first = Descriptor::alloc(State { size: 0, seq: 0, writes: Writes::None }, &home);
         SecVec {
             current: CachePadded::new(AtomicPtr::new(first)),
             buckets: Buckets::new(),
@@ -307,7 +319,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 self.home.add_bucket_bytes(bytes);
                 Step::Install {
                     size: s.size + 1,
-                    write: Some(PendingWrite { index: s.size, old: slot.load(), new: bits }),
+                    write: Write::One(PendingWrite { index: s.size, old: slot.load(), new: bits }),
                     out: Ok(s.size),
                 }
             },
@@ -344,7 +356,11 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 // installed before a descriptor we loaded with Acquire (slot
                 // safety 1).
                 let word = unsafe { self.slot(s.size - 1) }.load();
-                Step::Install { size: s.size - 1, write: None, out: Some(Removed::Published(word.value)) }
+                Step::Install {
+                    size: s.size - 1,
+                    write: Write::None,
+                    out: Some(Removed::Published(word.value)),
+                }
             },
             |s, _| {
                 // A push offered its value while `s` was current: the pair
@@ -380,7 +396,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 let old = unsafe { self.slot(index) }.load();
                 Step::Install {
                     size: s.size,
-                    write: Some(PendingWrite { index, old, new: bits }),
+                    write: Write::One(PendingWrite { index, old, new: bits }),
                     out: Ok(old.value),
                 }
             },
@@ -400,8 +416,10 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             if index >= state.size {
                 return None;
             }
-            let bits = match state.write {
-                Some(w) if w.index == index => w.new,
+            let bits = match state.writes {
+                Writes::One(w) if w.index == index => w.new,
+                // SAFETY: the batch's descriptor is protected by `guard`.
+                Writes::Many(b) if reads_from_batch(&b, index) => unsafe { b.write(index - b.start) }.new,
                 // SAFETY: `index < size`: its bucket was installed before the
                 // descriptor we loaded with Acquire was published.
                 _ => unsafe { self.slot(index) }.load().value,
@@ -465,7 +483,12 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     ///
     /// As [`retire_removed`](Self::retire_removed).
     #[inline]
-    unsafe fn then_retire<O>(&self, guard: &R::Guard<'_>, bits: u64, f: impl FnOnce(&T) -> O) -> O {
+    pub(crate) unsafe fn then_retire<O>(
+        &self,
+        guard: &R::Guard<'_>,
+        bits: u64,
+        f: impl FnOnce(&T) -> O,
+    ) -> O {
         if is_inline::<T>() {
             // SAFETY: inline bits come from `into_bits::<T>`.
             return f(&unsafe { read_inline::<T>(bits) });
@@ -511,32 +534,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     #[inline]
     pub(crate) fn clear_in(&self, guard: &mut R::Guard<'_>) {
-        let removed: Vec<u64> = self.transact(
-            guard,
-            |s| match s.size {
-                0 => Step::Done(Vec::new()),
-                // The cells must be read while `s` is current: once our
-                // descriptor is installed, pushes may overwrite the slots.
-                n => Step::Install {
-                    size: 0,
-                    write: None,
-                    out: if is_inline::<T>() {
-                        Vec::new()
-                    } else {
-                        // SAFETY: indices below `size`: buckets installed
-                        // (slot safety 1).
-                        (0..n).map(|i| unsafe { self.slot(i) }.load().value).collect()
-                    },
-                },
-            },
-            |_, _| None,
-        );
-        for bits in removed {
-            // SAFETY: our installed descriptor removed them all (the values
-            // were read while its predecessor was current, so they are that
-            // state's elements), once. The guard is this vector's.
-            unsafe { self.retire_removed(guard, bits) };
-        }
+        self.truncate_in(guard, 0)
     }
 
     /// Allocates slots so that `len() + additional` elements (at most
@@ -717,7 +715,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     ///    from `current` (with Acquire, as `protect` does), or is the write
     ///    index of one.
     #[inline]
-    unsafe fn slot(&self, i: usize) -> &Slot {
+    pub(crate) unsafe fn slot(&self, i: usize) -> &Slot {
         // SAFETY: the bucket of an index below a published size (or of a
         // published write index) was installed by the pusher before it
         // published its descriptor with a Release CAS, which our Acquire
@@ -744,20 +742,44 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         self.protect_state(guard).1
     }
 
-    /// Performs the write announced by a descriptor with state `s`, unless
-    /// it is done already. Idempotent, and harmless however late it runs.
+    /// Performs the writes announced by a descriptor with state `s`,
+    /// unless they are done already. Idempotent, and harmless however late
+    /// it runs. A batch's state must come from a descriptor that is still
+    /// protected (or ours): its writes live in the descriptor.
     #[inline]
     fn complete(&self, s: &State) {
-        if let Some(w) = s.write {
-            // SAFETY: `w.index` is the write index of a published descriptor
-            // we loaded (or built and published ourselves): slot safety 1.
-            let slot = unsafe { self.slot(w.index) };
-            if let Some(expected) = still_pending(&w, slot.load(), s.seq) {
-                // Failure means another helper performed it: the only word
-                // that can follow `old` while this descriptor's write is
-                // pending is this write's own.
-                let _ = slot.compare_exchange(expected, SlotWord { value: w.new, version: s.seq });
+        match s.writes {
+            Writes::None => {}
+            Writes::One(w) => self.complete_one(&w, s.seq),
+            Writes::Many(b) => {
+                // Helpers write in index order, so once the last slot is
+                // done, every earlier one is: one load when all is done.
+                // SAFETY: `b.len > 0` (empty batches install nothing) and
+                // the descriptor is protected (see above).
+                let last = unsafe { b.write(b.len - 1) };
+                // SAFETY: a write index of a published descriptor.
+                if unsafe { self.slot(last.index) }.load().version >= s.seq {
+                    return;
+                }
+                for k in 0..b.len {
+                    // SAFETY: as above, `k < len`.
+                    self.complete_one(&unsafe { b.write(k) }, s.seq);
+                }
             }
+        }
+    }
+
+    /// Performs one write `w` of the descriptor with sequence number `seq`.
+    #[inline]
+    fn complete_one(&self, w: &PendingWrite, seq: u64) {
+        // SAFETY: `w.index` is a write index of a published descriptor we
+        // loaded (or built and published ourselves): slot safety 1.
+        let slot = unsafe { self.slot(w.index) };
+        if let Some(expected) = still_pending(w, slot.load(), seq) {
+            // Failure means another helper performed it: the only word
+            // that can follow `old` while this descriptor's write is
+            // pending is this write's own.
+            let _ = slot.compare_exchange(expected, SlotWord { value: w.new, version: seq });
         }
     }
 
@@ -768,10 +790,10 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// lost its CAS; if it returns `Some`, the operation completed through
     /// the exchanger instead (see `elimination.rs`).
     #[inline]
-    fn transact<O>(
+    pub(crate) fn transact<'a, O>(
         &self,
         guard: &mut R::Guard<'_>,
-        mut step: impl FnMut(&State) -> Step<O>,
+        mut step: impl FnMut(&State) -> Step<'a, O>,
         mut eliminate: impl FnMut(&State, bool) -> Option<O>,
     ) -> O {
         let backoff = Backoff::new();
@@ -793,19 +815,37 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 }
                 Step::Install { size, write, out } => (size, write, out),
             };
-            let next_state = State { size, seq: state.seq + 1, write };
-            let next = if spare.is_null() {
-                Descriptor::alloc(next_state, &self.home)
-            } else {
-                // SAFETY: `spare` is our own allocation, never published
-                // (its CAS failed), so we have exclusive access.
-                unsafe { (*spare).state = next_state };
-                spare
+            let mut next_state = State { size, seq: state.seq + 1, writes: Writes::None };
+            let next = if spare.is_null() { Descriptor::alloc(next_state, &self.home) } else { spare };
+            next_state.writes = match write {
+                Write::None => Writes::None,
+                Write::One(w) => Writes::One(w),
+                Write::Batch { start, news } => {
+                    // SAFETY: `next` is ours and unpublished (set_batch 1),
+                    // and its state gets the reference right below (2); the
+                    // slots `start..` were allocated by the step before it
+                    // asked for them, on this thread (slot safety 1).
+                    Writes::Many(unsafe { Descriptor::set_batch(next, start, news, |i| self.slot(i).load()) })
+                }
             };
+            // SAFETY: `next` is our own allocation, never published (new,
+            // or its CAS failed), so we have exclusive access.
+            unsafe { (*next).state = next_state };
             match self.current.compare_exchange(cur, next, Ordering::AcqRel, Ordering::Acquire) {
                 Ok(_) => {
-                    // From our local copy: `next` may already be retired.
-                    self.complete(&next_state);
+                    match next_state.writes {
+                        // A batch's writes live in `next`, which another
+                        // thread may already have replaced and retired: help
+                        // whatever is current instead. It is `next` (then
+                        // this completes our batch) or a successor, whose
+                        // installer completed our batch first (I1).
+                        Writes::Many(_) => {
+                            let (_, now) = self.protect_state(guard);
+                            self.complete(&now);
+                        }
+                        // From our local copy: `next` may already be retired.
+                        _ => self.complete(&next_state),
+                    }
                     self.home.count(Event::Retired);
                     // SAFETY: 1. `cur` came from `Descriptor::alloc` and is
                     // not freed: our guard protects it. 2. Our CAS unlinked
@@ -845,6 +885,22 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 #[inline]
 fn still_pending(w: &PendingWrite, now: SlotWord, seq: u64) -> Option<SlotWord> {
     (now.version < seq).then_some(w.old)
+}
+
+/// Whether `get(index)` answers from a pending batch: when it covers the
+/// index (its slot may not be written yet).
+#[cfg(not(secvec_defect = "batch_reads_slots"))]
+#[inline]
+fn reads_from_batch(b: &crate::descriptor::BatchRef, index: usize) -> bool {
+    b.covers(index)
+}
+
+/// Negative control for the loom batch scenarios, built only with `--cfg
+/// secvec_defect="batch_reads_slots"`: reads inside a pending batch go to
+/// the slots, which may still hold what was there before the batch.
+#[cfg(secvec_defect = "batch_reads_slots")]
+fn reads_from_batch(_: &crate::descriptor::BatchRef, _: usize) -> bool {
+    false
 }
 
 /// Whether `current` still holds `cur`: the validation of a cell's
@@ -921,6 +977,14 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
     }
 }
 
+/// A panic inside an operation (a `Clone` of an element, an allocation
+/// failure) leaves the vector consistent: every operation either took
+/// effect or did not, and loses no element. So a vector is as unwind-safe
+/// as its elements.
+impl<T: Element + core::panic::RefUnwindSafe, R: Reclaimer> core::panic::RefUnwindSafe for SecVec<T, R> {}
+/// As for `RefUnwindSafe`.
+impl<T: Element + core::panic::UnwindSafe, R: Reclaimer> core::panic::UnwindSafe for SecVec<T, R> {}
+
 impl<T: Element, R: Reclaimer> Default for SecVec<T, R> {
     fn default() -> Self {
         Self::new()
@@ -943,11 +1007,11 @@ impl<T: Element + core::fmt::Debug, R: Reclaimer> core::fmt::Debug for SecVec<T,
     }
 }
 
+/// One batch ([`SecVec::extend_from_iter`]): one descriptor for all of
+/// them. Panics, appending nothing, if they do not fit in a bounded vector.
 impl<T: Element, R: Reclaimer> Extend<T> for SecVec<T, R> {
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
-        for v in iter {
-            self.push(v);
-        }
+        self.extend_from_iter(iter);
     }
 }
 

@@ -235,3 +235,23 @@ fn the_hazard_fast_path_sees_replaced_descriptors() {
         true,
     );
 }
+
+/// A batch of two appends across a bucket boundary (indices 7 and 8: the
+/// last slot of bucket 0, the first of bucket 1) races a pop and reads of
+/// both indices: the batch is one step, so no read sees half of it.
+#[test]
+fn a_batch_races_pop_and_get_across_a_bucket_boundary() {
+    let _ = explore(&[0, 1, 2, 3, 4, 5, 6], &[&[Op::Extend(1, 2)], &[Op::Get(8), Op::Pop, Op::Get(7)]], 4);
+}
+
+/// A batch races a `set` inside it and a `pop_n` that may take it whole.
+#[test]
+fn a_batch_races_set_and_pop_n() {
+    let _ = explore(&[5], &[&[Op::Extend(2, 2), Op::Len], &[Op::Set(1, 9), Op::PopN(2)]], 4);
+}
+
+/// A truncation races a push and a batched pop.
+#[test]
+fn truncate_races_push_and_pop_n() {
+    let _ = explore(&[1, 2, 3], &[&[Op::Truncate(1), Op::Get(1)], &[Op::Push(4), Op::PopN(2)]], 4);
+}

@@ -35,6 +35,12 @@ pub enum Call {
     Len(usize),
     /// `clear()`
     Clear,
+    /// `extend_from_slice(&[v; n])` returned this start index.
+    Extend(u8, u8, usize),
+    /// `truncate(len)`
+    Truncate(usize),
+    /// `pop_n(n)` returned `got[..count]` (`n <= 3`).
+    PopN(u8, u8, [u8; 3]),
 }
 
 /// An operation to perform (the result is filled in by [`perform`]); the
@@ -53,6 +59,12 @@ pub enum Op {
     Len,
     /// `clear()`
     Clear,
+    /// `extend_from_slice(&[v; n])`: a batch of `n` copies of `v`.
+    Extend(u8, u8),
+    /// `truncate(len)`
+    Truncate(usize),
+    /// `pop_n(n)`, `n <= 3`.
+    PopN(u8),
 }
 
 /// One completed operation in a history.
@@ -84,6 +96,12 @@ pub trait Target {
     fn len(&self) -> usize;
     /// `clear`
     fn clear(&self);
+    /// `extend_from_slice`, returning the start index.
+    fn extend(&self, values: &[u8]) -> usize;
+    /// `truncate`
+    fn truncate(&self, len: usize);
+    /// `pop_n`
+    fn pop_n(&self, n: usize) -> Vec<u8>;
 }
 
 /// An element type the checker can run a vector of: the history speaks of
@@ -143,6 +161,16 @@ impl<E: Elem, R: Reclaimer> Target for SecVec<E, R> {
     fn clear(&self) {
         SecVec::clear(self)
     }
+    fn extend(&self, values: &[u8]) -> usize {
+        let batch: Vec<E> = values.iter().map(|&v| E::from_u8(v)).collect();
+        SecVec::extend_from_slice(self, &batch).start
+    }
+    fn truncate(&self, len: usize) {
+        SecVec::truncate(self, len)
+    }
+    fn pop_n(&self, n: usize) -> Vec<u8> {
+        SecVec::pop_n(self, n).iter().map(Elem::to_u8).collect()
+    }
 }
 
 /// Operations through a pinned handle, on the thread that made it (a
@@ -166,6 +194,15 @@ impl<E: Elem, R: Reclaimer> Target for core::cell::RefCell<Pinned<'_, E, R>> {
     }
     fn clear(&self) {
         self.borrow_mut().clear()
+    }
+    fn extend(&self, values: &[u8]) -> usize {
+        self.borrow_mut().extend_from_iter(values.iter().map(|&v| E::from_u8(v))).start
+    }
+    fn truncate(&self, len: usize) {
+        self.borrow_mut().truncate(len)
+    }
+    fn pop_n(&self, n: usize) -> Vec<u8> {
+        self.borrow_mut().pop_n(n).iter().map(Elem::to_u8).collect()
     }
 }
 
@@ -206,6 +243,18 @@ pub fn perform<V: Target + ?Sized>(target: &V, clock: &Clock, thread: usize, op:
             target.clear();
             Call::Clear
         }
+        Op::Extend(v, n) => Call::Extend(v, n, target.extend(&vec![v; usize::from(n)])),
+        Op::Truncate(len) => {
+            target.truncate(len);
+            Call::Truncate(len)
+        }
+        Op::PopN(n) => {
+            assert!(n <= 3, "histories pop at most 3 at once");
+            let got = target.pop_n(usize::from(n));
+            let mut out = [0; 3];
+            out[..got.len()].copy_from_slice(&got);
+            Call::PopN(n, got.len() as u8, out)
+        }
     };
     Event { thread, inv, resp: clock.tick(), call }
 }
@@ -231,6 +280,21 @@ fn apply(model: &mut Vec<u8>, call: &Call) -> bool {
         Call::Clear => {
             model.clear();
             true
+        }
+        Call::Extend(v, n, start) => {
+            let want = model.len();
+            model.extend(std::iter::repeat_n(v, usize::from(n)));
+            // An empty batch changes nothing; its start is the length.
+            start == want
+        }
+        Call::Truncate(len) => {
+            model.truncate(len);
+            true
+        }
+        Call::PopN(n, count, got) => {
+            let k = usize::from(n).min(model.len());
+            let tail = model.split_off(model.len() - k);
+            tail.len() == usize::from(count) && tail[..] == got[..tail.len()]
         }
     }
 }
@@ -318,12 +382,15 @@ pub fn record<V: Target + Sync>(
                             let rng = rng.next_u64();
                             let v = (rng >> 40) as u8 % 3; // few values: repeats on purpose
                             let i = (rng >> 48) as usize % (initial_len + 3);
-                            match rng % 8 {
+                            match rng % 11 {
                                 0..=2 => Op::Push(v),
                                 3..=4 => Op::Pop,
                                 5 => Op::Get(i),
                                 6 => Op::Set(i, v),
-                                _ => Op::Len,
+                                7 => Op::Len,
+                                8 => Op::Extend(v, (rng >> 20) as u8 % 4),
+                                9 => Op::Truncate(i),
+                                _ => Op::PopN((rng >> 20) as u8 % 4),
                             }
                         })
                         .collect();
@@ -455,6 +522,32 @@ mod tests {
             self.len.store(0, Ordering::SeqCst);
             d.clear();
         }
+        // Batches one element at a time: torn as well.
+        fn extend(&self, values: &[u8]) -> usize {
+            let first = values.iter().map(|&v| self.push(v)).min();
+            first.unwrap_or_else(|| self.len())
+        }
+        fn truncate(&self, len: usize) {
+            while self.len() > len && self.pop().is_some() {}
+        }
+        fn pop_n(&self, n: usize) -> Vec<u8> {
+            let mut got: Vec<u8> = (0..n).map_while(|_| self.pop()).collect();
+            got.reverse();
+            got
+        }
+    }
+
+    #[test]
+    fn rejects_a_batch_split_by_another_push() {
+        // extend(&[1, 1]) returned start 0 while a push overlapping it got
+        // index 1: the batch was not contiguous.
+        let h = [ev(0, 0, 3, Call::Extend(1, 2, 0)), ev(1, 1, 2, Call::Push(5, 1))];
+        assert!(check(&[], &h).is_err());
+        let h = [ev(0, 0, 3, Call::Extend(1, 2, 0)), ev(1, 1, 2, Call::Push(5, 2))];
+        assert!(check(&[], &h).is_ok());
+        // A pop_n that saw half a batch.
+        let h = [ev(0, 0, 3, Call::Extend(1, 2, 0)), ev(1, 1, 2, Call::PopN(3, 1, [1, 0, 0]))];
+        assert!(check(&[], &h).is_err());
     }
 
     #[test]

@@ -130,3 +130,24 @@ fn reclaimed_descriptors_are_recycled() {
         }
     });
 }
+
+/// A batch costs one descriptor whatever its length: one retired per
+/// `extend_from_slice`, `truncate` and `pop_n` call (target P11).
+#[test]
+fn a_batch_is_one_descriptor() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::new();
+        let retired = || v.stats().snapshot().retired;
+        let values: Vec<u64> = (0..1000).collect();
+        v.extend_from_slice(&values);
+        assert_eq!(retired(), 1);
+        v.truncate(10);
+        assert_eq!(retired(), 2);
+        v.extend_from_slice(&values[..5]);
+        assert_eq!(v.pop_n(15).len(), 15);
+        assert_eq!(retired(), 4);
+        v.truncate(100); // nothing to do: no descriptor
+        v.extend_from_slice(&[]);
+        assert_eq!(retired(), 4);
+    });
+}

@@ -86,6 +86,69 @@ fn stress_conservation() {
     });
 }
 
+/// Batches under contention conserve elements: threads append batches of
+/// distinct values, pop single elements and batches; every value appended
+/// is popped once or still there, none twice, and a batch lands in one
+/// contiguous run (a reader never sees part of it: `to_vec` at the end
+/// holds whole batches in order of their values).
+#[test]
+fn batches_conserve_elements() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::new();
+        let threads = threads();
+        let rounds = stress_ops() / threads / 16;
+        let barrier = Barrier::new(threads);
+        let popped: Vec<Vec<u64>> = thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let (v, barrier) = (&v, &barrier);
+                    s.spawn(move || {
+                        let mut rng = Rng::new(3, t as u64);
+                        let mut popped = Vec::new();
+                        barrier.wait();
+                        for round in 0..rounds {
+                            let r = rng.next_u64();
+                            let n = 1 + (r % 8) as usize;
+                            // Value = (thread, round, position in batch).
+                            let base = ((t * rounds + round) as u64) << 8;
+                            let batch: Vec<u64> = (0..n as u64).map(|k| base | k).collect();
+                            let range = v.extend_from_slice(&batch);
+                            assert_eq!(range.len(), n);
+                            match (r >> 8) % 3 {
+                                0 => popped.extend(v.pop()),
+                                1 => popped.extend(v.pop_n((r >> 16) as usize % 10)),
+                                _ => {}
+                            }
+                        }
+                        popped
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let left = v.to_vec();
+        // Whole batches stay contiguous: within what is left, an element
+        // at position k > 0 of its batch follows position k - 1.
+        for w in left.windows(2) {
+            if w[1] & 0xff != 0 {
+                assert_eq!(w[1], w[0] + 1, "a batch was split: {:#x} after {:#x}", w[1], w[0]);
+            }
+        }
+        let mut all: Vec<u64> = popped.into_iter().flatten().chain(left).collect();
+        let total = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), total, "an element was popped twice or popped and left");
+        let appended: usize = (0..threads)
+            .map(|t| {
+                let mut rng = Rng::new(3, t as u64);
+                (0..rounds).map(|_| 1 + (rng.next_u64() % 8) as usize).sum::<usize>()
+            })
+            .sum();
+        assert_eq!(total, appended, "elements lost");
+    });
+}
+
 /// `set` racing `pop` on the same indices: a `set` that succeeded took
 /// effect before the pop of its index, so that pop must return the new
 /// value; a `set` that failed saw the index already popped.

@@ -17,12 +17,16 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         2 => ((0usize..40), any::<u8>()).prop_map(|(i, v)| Op::Set(i, v % 8)),
         1 => Just(Op::Len),
         1 => prop::bool::weighted(0.1).prop_map(|_| Op::Clear),
+        2 => (any::<u8>(), 0u8..12).prop_map(|(v, n)| Op::Extend(v % 8, n)),
+        1 => (0usize..40).prop_map(Op::Truncate),
+        1 => (0u8..4).prop_map(Op::PopN),
     ]
 }
 
 /// Random operation sequences give the same results as `Vec`: pushes,
 /// pops, gets and sets with indices up to 10 past a bounded length (so
-/// out-of-range indices and capacity exhaustion are covered), clears; with
+/// out-of-range indices and capacity exhaustion are covered), clears, and
+/// batches (appends of up to 11 elements, truncations, `pop_n`); with
 /// elements stored inline (`u8`) and in heap cells (`String`).
 #[test]
 fn model_proptest() {
@@ -73,6 +77,32 @@ fn run_model<E: Elem + PartialEq + std::fmt::Debug, R: secvec_core::Reclaimer>()
                         model.clear();
                     }
                     Op::Len => prop_assert_eq!(v.len(), model.len()),
+                    Op::Extend(x, n) => {
+                        let n = usize::from(n);
+                        let batch: Vec<E> = (0..n).map(|_| E::from_u8(x)).collect();
+                        let len = model.len();
+                        let expect = if len + n <= MAX {
+                            model.extend(std::iter::repeat_n(x, n));
+                            Ok(len..len + n)
+                        } else {
+                            Err((n, len, MAX))
+                        };
+                        let got =
+                            v.try_extend_from_slice(&batch).map_err(|e| (e.additional, e.len, e.max_len));
+                        prop_assert_eq!(got, expect);
+                    }
+                    Op::Truncate(len) => {
+                        v.truncate(len);
+                        model.truncate(len);
+                    }
+                    Op::PopN(n) => {
+                        let k = usize::from(n).min(model.len());
+                        let expect = model.split_off(model.len() - k);
+                        prop_assert_eq!(
+                            v.pop_n(usize::from(n)).iter().map(Elem::to_u8).collect::<Vec<_>>(),
+                            expect
+                        );
+                    }
                 }
             }
             prop_assert_eq!(v.to_vec().iter().map(Elem::to_u8).collect::<Vec<_>>(), model);

@@ -301,3 +301,61 @@ fn boxed_closures() {
         assert_eq!(v.len(), 1);
     });
 }
+
+/// Batches: contiguous ranges (across bucket boundaries), reads inside a
+/// batch, empty batches and truncations that change nothing, `pop_n`
+/// longer than the vector, and bounded vectors that refuse a whole batch.
+#[test]
+fn batches() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::new();
+        assert_eq!(v.extend_from_slice(&[]), 0..0);
+        // 0..30 crosses buckets 0 (8 slots) and 1 (16) into bucket 2.
+        let all: Vec<u64> = (0..30).collect();
+        assert_eq!(v.extend_from_slice(&all[..5]), 0..5);
+        assert_eq!(v.extend_from_iter(all[5..].iter().copied()), 5..30);
+        assert_eq!(v.to_vec(), all);
+        assert_eq!(v.get(29), Some(29));
+        v.truncate(40);
+        assert_eq!(v.len(), 30, "truncating to a longer length changes nothing");
+        v.truncate(12);
+        assert_eq!(v.to_vec(), all[..12]);
+        assert_eq!(v.pop_n(0), []);
+        assert_eq!(v.pop_n(3), [9, 10, 11]);
+        assert_eq!(v.pop_n(100), all[..9]);
+        assert!(v.is_empty());
+        assert_eq!(v.extend_from_slice(&[7, 8]), 0..2, "appends reuse the slots");
+
+        let b = SecVec::<String, R>::bounded(4);
+        let words = ["a".to_string(), "b".to_string(), "c".to_string()];
+        assert_eq!(b.extend_from_slice(&words), 0..3);
+        let e = b.try_extend_from_slice(&words).unwrap_err();
+        assert_eq!((e.additional, e.len, e.max_len), (3, 3, 4));
+        assert_eq!(
+            e.to_string(),
+            "SecVec capacity exhausted: 3 more elements do not fit in a vector of length 3 (its maximum is 4)"
+        );
+        let back = b.try_extend_from_iter(words.clone()).unwrap_err();
+        assert_eq!(back.values, words, "an owned batch comes back whole");
+        assert_eq!(b.len(), 3, "nothing of a refused batch was appended");
+        let panic = std::panic::catch_unwind(|| b.extend_from_slice(&words)).unwrap_err();
+        assert!(panic.downcast_ref::<String>().is_some_and(|m| m.contains("vector of length 3")));
+        assert_eq!(b.pop_n(2), ["b", "c"]);
+        b.truncate(0);
+        assert!(b.is_empty());
+    });
+}
+
+/// Through a handle, the same batches.
+#[test]
+fn batches_through_a_handle() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::new();
+        let mut h = v.pin();
+        assert_eq!(h.extend_from_slice(&[1, 2, 3]), 0..3);
+        assert_eq!(h.extend_from_iter([4, 5]), 3..5);
+        h.truncate(4);
+        assert_eq!(h.pop_n(2), [3, 4]);
+        assert_eq!(h.to_vec(), [1, 2]);
+    });
+}
