@@ -215,7 +215,7 @@ impl<T: Element + Clone, R: Reclaimer> SecVec<T, R> {
         }
         let mut rest = Rest { vec: self, guard: &*guard, bits: removed.into_iter() };
         let mut out = Vec::with_capacity(rest.bits.len());
-        while let Some(bits) = rest.bits.next() {
+        for bits in rest.bits.by_ref() {
             // SAFETY: removed by our descriptor (then_retire 1), retired
             // once, here.
             out.push(unsafe { self.then_retire(rest.guard, bits, T::clone) });
