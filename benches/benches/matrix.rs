@@ -69,7 +69,7 @@ fn main() {
     }
     for w in Workload::ALL {
         let mut g = c.benchmark_group(w.name());
-        g.throughput(Throughput::Elements(OPS_PER_ITER as u64));
+        g.throughput(Throughput::Elements((OPS_PER_ITER * w.per_op()) as u64));
         for_each_contender!(bench(&mut g, w, &mut plan));
         g.finish();
     }
@@ -79,8 +79,14 @@ fn main() {
         .cells
         .iter()
         .filter_map(|&(w, contender, threads)| {
-            let mops =
-                report::read_estimate(&criterion_dir, w.name(), contender, threads, OPS_PER_ITER, started)?;
+            let mops = report::read_estimate(
+                &criterion_dir,
+                w.name(),
+                contender,
+                threads,
+                OPS_PER_ITER * w.per_op(),
+                started,
+            )?;
             Some(Cell { workload: w.name(), contender, threads, mops })
         })
         .collect();

@@ -31,6 +31,14 @@ impl<R: SuiteBackend, E: BenchElem> Contender for Sv<R, E> {
     fn set(&self, i: usize, v: u64) {
         let _ = self.0.set(i, E::make(v));
     }
+    #[inline]
+    fn extend(&self, values: &[u64]) {
+        self.0.extend_from_iter(values.iter().map(|&v| E::make(v)));
+    }
+    #[inline]
+    fn truncate(&self, len: usize) {
+        self.0.truncate(len);
+    }
     fn work(&self, workload: Workload, n: usize, rng: &mut Rng) {
         if !workload.pinned() {
             return work_plain(self, workload, n, rng);
@@ -65,6 +73,14 @@ impl<R: SuiteBackend, E: BenchElem> Target for Pinned<'_, E, R> {
     #[inline]
     fn set(&mut self, i: usize, v: u64) {
         let _ = Pinned::set(self, i, E::make(v));
+    }
+    #[inline]
+    fn extend(&mut self, values: &[u64]) {
+        Pinned::extend_from_iter(self, values.iter().map(|&v| E::make(v)));
+    }
+    #[inline]
+    fn truncate(&mut self, len: usize) {
+        Pinned::truncate(self, len);
     }
 }
 
@@ -107,6 +123,22 @@ macro_rules! locked_vec {
                 let $l = &self.0;
                 let old = $write.get_mut(i).map(|x| std::mem::replace(x, e));
                 drop(old);
+            }
+            #[inline]
+            fn extend(&self, values: &[u64]) {
+                let batch: Vec<E> = values.iter().map(|&v| E::make(v)).collect();
+                let $l = &self.0;
+                $write.extend(batch);
+            }
+            #[inline]
+            fn truncate(&self, len: usize) {
+                let $l = &self.0;
+                let tail = {
+                    let mut v = $write;
+                    let at = len.min(v.len());
+                    v.split_off(at)
+                };
+                drop(tail);
             }
         }
     };

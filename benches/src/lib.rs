@@ -44,7 +44,15 @@ pub enum Workload {
     GetString,
     /// [`ReadHeavy`](Workload::ReadHeavy) with heap elements.
     ReadHeavyString,
+    /// Every operation appends [`BATCH`] `u64`s with one call
+    /// (`extend_from_slice`); about one in 32 truncates the vector back to
+    /// [`PREFILL`] instead, so that it does not grow without bound.
+    /// Reported in elements appended per second.
+    Extend64,
 }
+
+/// Elements per append of [`Workload::Extend64`].
+pub const BATCH: usize = 64;
 
 /// The element types the workloads store: `u64` (inline in SecVec's slots)
 /// or a heap-owning string (in a cell per element).
@@ -106,7 +114,7 @@ pub const PREFILL: usize = 1024;
 
 impl Workload {
     /// All workloads, in report order.
-    pub const ALL: [Workload; 11] = [
+    pub const ALL: [Workload; 12] = [
         Workload::Push,
         Workload::Pop,
         Workload::PushPop,
@@ -118,6 +126,7 @@ impl Workload {
         Workload::PushPopString,
         Workload::GetString,
         Workload::ReadHeavyString,
+        Workload::Extend64,
     ];
 
     /// Short name used in benchmark ids, file names and tables.
@@ -134,6 +143,16 @@ impl Workload {
             Workload::PushPopString => "push-pop-string",
             Workload::GetString => "get-string",
             Workload::ReadHeavyString => "read-heavy-string",
+            Workload::Extend64 => "extend-64",
+        }
+    }
+
+    /// What one unit of its reported throughput is: an operation, or (for
+    /// a batch workload) an element.
+    pub fn per_op(self) -> usize {
+        match self {
+            Workload::Extend64 => BATCH,
+            _ => 1,
         }
     }
 
@@ -173,6 +192,7 @@ impl Workload {
             Workload::SetHeavy => Ops { push: true, get: true, set: true, ..Ops::NONE },
             Workload::GetPinned | Workload::ReadHeavyPinned => Ops { pin: true, ..self.mix().needs() },
             Workload::PushPopString | Workload::GetString | Workload::ReadHeavyString => self.mix().needs(),
+            Workload::Extend64 => Ops { batch: true, ..Ops::NONE },
         }
     }
 
@@ -198,13 +218,15 @@ pub struct Ops {
     pub set: bool,
     /// Handles: a worker runs its operations through one (SecVec's `pin`).
     pub pin: bool,
+    /// Batches: `extend` and `truncate`.
+    pub batch: bool,
 }
 
 impl Ops {
     /// Nothing.
-    pub const NONE: Ops = Ops { push: false, pop: false, get: false, set: false, pin: false };
-    /// The four operations, without handles.
-    pub const PLAIN: Ops = Ops { push: true, pop: true, get: true, set: true, pin: false };
+    pub const NONE: Ops = Ops { push: false, pop: false, get: false, set: false, pin: false, batch: false };
+    /// The four operations and batches, without handles.
+    pub const PLAIN: Ops = Ops { push: true, pop: true, get: true, set: true, pin: false, batch: true };
     /// Everything.
     pub const ALL: Ops = Ops { pin: true, ..Ops::PLAIN };
 
@@ -215,6 +237,7 @@ impl Ops {
             && (self.get || !need.get)
             && (self.set || !need.set)
             && (self.pin || !need.pin)
+            && (self.batch || !need.batch)
     }
 }
 
@@ -244,6 +267,14 @@ pub trait Contender: Sync + Sized {
     fn get(&self, i: usize) -> Option<u64>;
     /// Writes index `i` (no-op if out of range).
     fn set(&self, i: usize, v: u64);
+    /// Appends all of `values` in one call.
+    fn extend(&self, _values: &[u64]) {
+        unreachable!("{} has no batch append", Self::NAME)
+    }
+    /// Shortens to `len` (no-op if not longer).
+    fn truncate(&self, _len: usize) {
+        unreachable!("{} has no truncate", Self::NAME)
+    }
     /// Runs `n` operations of `workload` on this thread (one worker).
     /// Contenders with handles ([`Ops::pin`]) override it for the pinned
     /// workloads.
@@ -269,6 +300,10 @@ pub trait Target {
     fn get(&mut self, i: usize) -> Option<u64>;
     /// Writes index `i` (no-op if out of range).
     fn set(&mut self, i: usize, v: u64);
+    /// Appends all of `values` in one call.
+    fn extend(&mut self, values: &[u64]);
+    /// Shortens to `len`.
+    fn truncate(&mut self, len: usize);
 }
 
 impl<C: Contender> Target for &C {
@@ -288,6 +323,14 @@ impl<C: Contender> Target for &C {
     fn set(&mut self, i: usize, v: u64) {
         Contender::set(*self, i, v)
     }
+    #[inline]
+    fn extend(&mut self, values: &[u64]) {
+        Contender::extend(*self, values)
+    }
+    #[inline]
+    fn truncate(&mut self, len: usize) {
+        Contender::truncate(*self, len)
+    }
 }
 
 /// `n` operations of `workload` (its unpinned mix) through `c`'s own
@@ -299,6 +342,17 @@ pub fn work_plain<C: Contender>(c: &C, workload: Workload, n: usize, rng: &mut R
         step(&mut target, workload, rng);
     }
 }
+
+/// What [`Workload::Extend64`] appends.
+const BATCH_VALUES: [u64; BATCH] = {
+    let mut v = [0; BATCH];
+    let mut i = 0;
+    while i < BATCH {
+        v[i] = i as u64;
+        i += 1;
+    }
+    v
+};
 
 /// Runs one operation of `workload` on `c`.
 #[inline]
@@ -338,6 +392,13 @@ pub fn step<T: Target>(c: &mut T, workload: Workload, rng: &mut Rng) {
                 c.set(i, r)
             } else {
                 black_box(c.get(i));
+            }
+        }
+        Workload::Extend64 => {
+            if r % 32 == 0 {
+                c.truncate(PREFILL)
+            } else {
+                c.extend(&BATCH_VALUES)
             }
         }
         Workload::GetPinned

@@ -71,7 +71,8 @@ pub fn markdown(cells: &[Cell], threads: &[usize]) -> String {
     }
     let mut out = String::new();
     for (workload, rows) in by_workload.values() {
-        let _ = writeln!(out, "\n**{workload}** (Mops/s, and ratio to `{REFERENCE}`)\n");
+        let unit = if *workload == crate::Workload::Extend64.name() { "M elements/s" } else { "Mops/s" };
+        let _ = writeln!(out, "\n**{workload}** ({unit}, and ratio to `{REFERENCE}`)\n");
         let _ = write!(out, "| contender |");
         for t in threads {
             let _ = write!(out, " {t} thr |");
@@ -207,6 +208,15 @@ pub fn targets(cells: &[Cell]) -> Vec<Check> {
     }
     for &b in &all {
         check("P9", format!("get 1 thr, {b} / boxcar"), ratio("get", b, "boxcar", 1), 0.5);
+    }
+    // Issue 15's target: batches of 64 (elements/s) against single pushes.
+    for t in [1, 2] {
+        for &b in &all {
+            let what = format!("extend-64 {t} thr, {b} elements/s / its push");
+            check("P10", what, against("extend-64", b, "push", b, t), 10.0);
+            let what = format!("extend-64 {t} thr, {b} elements/s / boxcar push");
+            check("P10", what, against("extend-64", b, "push", "boxcar", t), 1.0);
+        }
     }
     let best = |w: &str, t| real.iter().filter_map(|b| mops(w, b, t)).reduce(f64::max);
     let best_8 = best("push-pop", 8).zip(mops("push-pop", "std-mutex", 8)).map(|(b, m)| b / m);

@@ -11,7 +11,7 @@
 //! the removed elements' cells (read while the old state was current, as
 //! `clear` does).
 
-use crate::element::{Element, Unpublished, into_bits, is_inline};
+use crate::element::{Element, UnpublishedMany, is_inline};
 use crate::error::BatchCapacityError;
 use crate::reclaimer::Reclaimer;
 use crate::vec::{SecVec, Step, Write};
@@ -50,8 +50,8 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         guard: &mut R::Guard<'_>,
         iter: I,
     ) -> Result<Range<usize>, BatchCapacityError<Vec<T>>> {
-        let owned: Vec<Unpublished<'_, T>> = iter.into_iter().map(|v| into_bits(v, &self.home)).collect();
-        let news: Vec<u64> = owned.iter().map(Unpublished::bits).collect();
+        let owned = UnpublishedMany::new(iter, &self.home);
+        let news = owned.bits();
         let n = news.len();
         let appended = self.transact(
             guard,
@@ -71,7 +71,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 }
                 Step::Install {
                     size: s.size + n,
-                    write: Write::Batch { start: s.size, news: &news },
+                    write: Write::Batch { start: s.size, news },
                     out: Ok(s.size..s.size + n),
                 }
             },
@@ -79,15 +79,12 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         );
         match appended {
             Ok(range) => {
-                owned.into_iter().for_each(Unpublished::published);
+                owned.published();
                 Ok(range)
             }
-            Err(len) => Err(BatchCapacityError {
-                values: owned.into_iter().map(Unpublished::take).collect(),
-                additional: n,
-                len,
-                max_len: self.max_len,
-            }),
+            Err(len) => {
+                Err(BatchCapacityError { values: owned.take(), additional: n, len, max_len: self.max_len })
+            }
         }
     }
 

@@ -30,6 +30,9 @@ pub(crate) struct SlotWord {
 }
 
 impl SlotWord {
+    /// A placeholder word (a fresh slot's).
+    pub(crate) const EMPTY: SlotWord = SlotWord { value: 0, version: 0 };
+
     #[inline]
     fn pack(self) -> u128 {
         (u128::from(self.version) << 64) | u128::from(self.value)
@@ -104,6 +107,31 @@ impl Buckets {
         // `bucket_len(b)` slots, which is only freed in `Drop` (needs
         // `&mut self`), and `off < bucket_len(b)` by construction of `locate`.
         unsafe { &*head.add(off) }
+    }
+
+    /// The slots of indices `start..start + len`, in order: one bucket
+    /// lookup per bucket rather than per index (for batches).
+    ///
+    /// # Safety
+    ///
+    /// 1. As [`Buckets::slot`]'s safety 1, for every index of the range.
+    #[inline]
+    pub(crate) unsafe fn slots(&self, start: usize, len: usize) -> impl Iterator<Item = &Slot> {
+        let (mut b, mut off) = locate(start);
+        let mut head = if len > 0 { self.heads[b].load(Ordering::Acquire) } else { ptr::null_mut() };
+        (0..len).map(move |_| {
+            if off == bucket_len(b) {
+                b += 1;
+                off = 0;
+                head = self.heads[b].load(Ordering::Acquire);
+            }
+            debug_assert!(!head.is_null(), "bucket {b} is not allocated");
+            // SAFETY: point 1: `head` is a live bucket of `bucket_len(b)`
+            // slots, freed only in `Drop`, and `off < bucket_len(b)`.
+            let slot = unsafe { &*head.add(off) };
+            off += 1;
+            slot
+        })
     }
 
     /// The slot of index `i`, allocating its bucket if needed. Returns the

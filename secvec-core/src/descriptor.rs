@@ -37,7 +37,8 @@ pub(crate) enum Writes {
 pub(crate) struct BatchRef {
     pub(crate) start: usize,
     pub(crate) len: usize,
-    batch: NonNull<Batch>,
+    /// `len` entries, one allocation (`Box<[Entry]>`).
+    entries: NonNull<Entry>,
 }
 
 impl BatchRef {
@@ -56,17 +57,30 @@ impl BatchRef {
     #[inline]
     pub(crate) unsafe fn write(&self, k: usize) -> PendingWrite {
         debug_assert!(k < self.len);
-        // SAFETY: point 1: the batch lives as long as its descriptor, and
-        // is not written once the descriptor is published.
-        let b = unsafe { self.batch.as_ref() };
-        PendingWrite { index: self.start + k, old: b.olds[k], new: b.news[k] }
+        // SAFETY: point 1: the entries live as long as their descriptor,
+        // are not written once it is published, and `k < len`.
+        let e = unsafe { &*self.entries.as_ptr().add(k) };
+        PendingWrite { index: self.start + k, old: e.old, new: e.new }
+    }
+
+    /// The entries as the box they were allocated as.
+    ///
+    /// # Safety
+    ///
+    /// 1. Called once, by the owner of the entries, which nobody reads any
+    ///    more.
+    unsafe fn into_box(self) -> Box<[Entry]> {
+        // SAFETY: point 1; `entries` came from `Box::<[Entry]>::into_raw`
+        // with `len` entries (`set_batch`).
+        unsafe { Box::from_raw(core::ptr::slice_from_raw_parts_mut(self.entries.as_ptr(), self.len)) }
     }
 }
 
-/// The payload of a batch of writes.
-pub(crate) struct Batch {
-    olds: Vec<SlotWord>,
-    news: Vec<u64>,
+/// One write of a batch.
+#[derive(Clone, Copy)]
+struct Entry {
+    old: SlotWord,
+    new: u64,
 }
 
 /// What a descriptor says about the vector: everything but bookkeeping.
@@ -149,7 +163,7 @@ impl Descriptor {
 
 impl Descriptor {
     /// Fills in the batch of writes to `start..start + news.len()` (the
-    /// old words read by `old`), reusing this descriptor's batch payload if
+    /// old words of those slots come from `olds`, in order), reusing this descriptor's batch payload if
     /// it has one, and returns the reference the state must carry: the
     /// caller stores it in `state.writes` (which is how the descriptor owns
     /// the payload) before anything else can happen to the descriptor.
@@ -165,22 +179,37 @@ impl Descriptor {
         this: *mut Descriptor,
         start: usize,
         news: &[u64],
-        old: impl Fn(usize) -> SlotWord,
+        olds: impl Iterator<Item = SlotWord>,
     ) -> BatchRef {
         // SAFETY: point 1: exclusive access.
         let d = unsafe { &mut *this };
-        let batch = match d.state.writes {
-            Writes::Many(b) => b.batch,
-            _ => NonNull::from(Box::leak(Box::new(Batch { olds: Vec::new(), news: Vec::new() }))),
+        let fill = |e: &mut [Entry]| {
+            for ((e, &new), old) in e.iter_mut().zip(news).zip(olds) {
+                *e = Entry { old, new };
+            }
         };
-        // SAFETY: the payload is owned by `d` (from `Box::leak` above or
-        // by an earlier call), and point 1 makes the access exclusive.
-        let b = unsafe { &mut *batch.as_ptr() };
-        b.news.clear();
-        b.news.extend_from_slice(news);
-        b.olds.clear();
-        b.olds.extend((start..start + news.len()).map(old));
-        BatchRef { start, len: news.len(), batch }
+        let entries = match d.state.writes {
+            // An earlier attempt of the same batch: same length, refill.
+            Writes::Many(b) if b.len == news.len() => {
+                // SAFETY: the entries are owned by `d` (set_batch 2 of the
+                // earlier call) and point 1 makes the access exclusive.
+                fill(unsafe { core::slice::from_raw_parts_mut(b.entries.as_ptr(), b.len) });
+                b.entries
+            }
+            other => {
+                if let Writes::Many(b) = other {
+                    d.state.writes = Writes::None;
+                    // SAFETY: owned by `d` alone (point 1), and no longer
+                    // named by its state.
+                    drop(unsafe { b.into_box() });
+                }
+                let mut fresh: Box<[Entry]> =
+                    news.iter().map(|&new| Entry { old: SlotWord::EMPTY, new }).collect();
+                fill(&mut fresh);
+                NonNull::new(Box::into_raw(fresh).cast::<Entry>()).expect("non-null")
+            }
+        };
+        BatchRef { start, len: news.len(), entries }
     }
 }
 
@@ -196,10 +225,9 @@ impl Retire for Descriptor {
 impl Drop for Descriptor {
     fn drop(&mut self) {
         if let Writes::Many(b) = self.state.writes {
-            // SAFETY: the payload came from `Box::leak` in `set_batch` and
-            // is owned by this descriptor alone (set_batch 2), which nobody
-            // reads any more.
-            drop(unsafe { Box::from_raw(b.batch.as_ptr()) });
+            // SAFETY: the entries are owned by this descriptor alone
+            // (set_batch 2), which nobody reads any more; freed once.
+            drop(unsafe { b.into_box() });
         }
         // SAFETY: `home` outlives every descriptor of its vector: the
         // vector drops its home block only after it has freed its own

@@ -187,6 +187,59 @@ impl<T: Element> Drop for Unpublished<'_, T> {
     }
 }
 
+/// The slot values of many elements that nobody else can reach yet (a
+/// batch): dropping it drops the elements. One vector of bits, whatever the
+/// element type.
+pub(crate) struct UnpublishedMany<'h, T: Element> {
+    bits: Vec<u64>,
+    home: &'h VecHome,
+    _owns: PhantomData<T>,
+}
+
+impl<'h, T: Element> UnpublishedMany<'h, T> {
+    /// Stores every element of `iter` ([`into_bits`]).
+    pub(crate) fn new(iter: impl IntoIterator<Item = T>, home: &'h VecHome) -> Self {
+        let iter = iter.into_iter();
+        let bits = Vec::with_capacity(iter.size_hint().0);
+        let mut this = UnpublishedMany { bits, home, _owns: PhantomData };
+        // One at a time into `this`, so that a panicking iterator drops
+        // what was stored so far.
+        for v in iter {
+            let one = into_bits(v, home);
+            this.bits.push(one.bits());
+            one.published();
+        }
+        this
+    }
+
+    /// The slot values, in order.
+    pub(crate) fn bits(&self) -> &[u64] {
+        &self.bits
+    }
+
+    /// Published (or handed over): the vector owns the elements now.
+    pub(crate) fn published(mut self) {
+        self.bits.clear();
+    }
+
+    /// Takes the elements back.
+    pub(crate) fn take(mut self) -> Vec<T> {
+        let bits = core::mem::take(&mut self.bits);
+        // SAFETY: `self` owned them (never published), and gave them up
+        // above: each is taken once.
+        bits.into_iter().map(|b| unsafe { take_unpublished(b, self.home) }).collect()
+    }
+}
+
+impl<T: Element> Drop for UnpublishedMany<'_, T> {
+    fn drop(&mut self) {
+        for b in self.bits.drain(..) {
+            // SAFETY: owned (never published), taken once.
+            drop(unsafe { take_unpublished::<T>(b, self.home) });
+        }
+    }
+}
+
 /// Moves the element out of bits that were never published (or were taken
 /// from a push's offer by elimination), freeing its cell.
 ///

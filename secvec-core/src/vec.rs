@@ -761,9 +761,15 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 if unsafe { self.slot(last.index) }.load().version >= s.seq {
                     return;
                 }
-                for k in 0..b.len {
+                // SAFETY: write indices of a published descriptor (slot 1).
+                let slots = unsafe { self.buckets.slots(b.start, b.len) };
+                for (k, slot) in slots.enumerate() {
                     // SAFETY: as above, `k < len`.
-                    self.complete_one(&unsafe { b.write(k) }, s.seq);
+                    let w = unsafe { b.write(k) };
+                    // Straight to the CAS (most of a batch is pending when
+                    // anyone gets here): it fails, harmlessly, when the
+                    // slot has moved past `old`, which it never returns to.
+                    let _ = slot.compare_exchange(w.old, SlotWord { value: w.new, version: s.seq });
                 }
             }
         }
@@ -774,13 +780,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     fn complete_one(&self, w: &PendingWrite, seq: u64) {
         // SAFETY: `w.index` is a write index of a published descriptor we
         // loaded (or built and published ourselves): slot safety 1.
-        let slot = unsafe { self.slot(w.index) };
-        if let Some(expected) = still_pending(w, slot.load(), seq) {
-            // Failure means another helper performed it: the only word
-            // that can follow `old` while this descriptor's write is
-            // pending is this write's own.
-            let _ = slot.compare_exchange(expected, SlotWord { value: w.new, version: seq });
-        }
+        complete_in(unsafe { self.slot(w.index) }, w, seq);
     }
 
     /// Runs one operation: protect, help, decide, install; retry on
@@ -825,7 +825,10 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                     // and its state gets the reference right below (2); the
                     // slots `start..` were allocated by the step before it
                     // asked for them, on this thread (slot safety 1).
-                    Writes::Many(unsafe { Descriptor::set_batch(next, start, news, |i| self.slot(i).load()) })
+                    Writes::Many(unsafe {
+                        let olds = self.buckets.slots(start, news.len()).map(Slot::load);
+                        Descriptor::set_batch(next, start, news, olds)
+                    })
                 }
             };
             // SAFETY: `next` is our own allocation, never published (new,
@@ -873,6 +876,18 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             // published (every CAS with it failed): we own it alone.
             unsafe { Descriptor::free(spare) };
         }
+    }
+}
+
+/// Performs the write `w` of the descriptor with sequence number `seq` on
+/// `slot` (the slot of `w.index`), unless it is done already.
+#[inline]
+fn complete_in(slot: &Slot, w: &PendingWrite, seq: u64) {
+    if let Some(expected) = still_pending(w, slot.load(), seq) {
+        // Failure means another helper performed it: the only word that can
+        // follow `old` while this descriptor's write is pending is this
+        // write's own.
+        let _ = slot.compare_exchange(expected, SlotWord { value: w.new, version: seq });
     }
 }
 
