@@ -38,7 +38,7 @@ fn model_proptest() {
 
 fn run_model<E: Elem + PartialEq + std::fmt::Debug, R: secvec_core::Reclaimer>() {
     // `SECVEC_PROPTEST_CASES` turns this into a fuzzing run (CI: 100 000).
-    let cases = env_or("SECVEC_PROPTEST_CASES", scaled(256, 64, 4)) as u32;
+    let cases = env_or("SECVEC_PROPTEST_CASES", scaled(256, 64, 2)) as u32;
     let max_ops = scaled(200, 200, 30);
     let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
     runner
