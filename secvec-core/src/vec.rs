@@ -24,8 +24,9 @@
 //! # The descriptor protocol
 //!
 //! The vector is one atomic pointer, `current`, to an immutable
-//! *descriptor*: the length `size`, a sequence number `seq`, and at most one
-//! announced slot write `(index, old, new)`. Every mutating operation
+//! *descriptor*: the length `size`, a sequence number `seq`, and the slot
+//! writes it announces: none, one `(index, old, new)`, or a batch of them
+//! at consecutive indices (`batch.rs`). Every mutating operation
 //!
 //! 1. protects `current` through its reclaimer guard and copies the state;
 //! 2. *completes* that descriptor's write (helping whoever installed it);
@@ -38,9 +39,9 @@
 //!
 //! Invariant **I1**: when a descriptor `D` is installed, the writes of all
 //! descriptors before it have been performed (the installer completed the
-//! write of its predecessor in step 2, and so on back). Hence, while `D` is
+//! writes of its predecessor in step 2, and so on back). Hence, while `D` is
 //! current, a slot holds its abstract value except perhaps at `D`'s own
-//! write index, and the only slot write that can still change a slot is
+//! write indices, and the only slot writes that can still change a slot are
 //! `D`'s.
 //!
 //! # Slot versions: no ABA
@@ -83,7 +84,23 @@
 //!   `E`, then `E` was installed in `(t0, t1)`, its write targets `i < E.size`,
 //!   and the value read is the abstract value at `E`'s installation: `get`
 //!   takes effect then. Either way the point lies within the call.
-//! * `to_vec` completes the write of `D = current`, reads slots `0..D.size`,
+//! * Batches. `extend_from_slice` (and `extend_from_iter`) installs one
+//!   descriptor whose writes cover `size..size + n`: it takes effect, whole,
+//!   at that CAS. Before it, the indices are at or past the length, which
+//!   no operation reads as an element, so nothing of the batch is visible
+//!   early; after it, `get(i)` inside the range answers from the descriptor
+//!   while it is current (its writes may be pending) and from the slot
+//!   once a successor is installed (I1: the successor's installer completed
+//!   every write of the batch first). Each write of a batch is a versioned
+//!   slot CAS like a single one, so a delayed helper cannot repeat any of
+//!   them. The range is contiguous because the batch and every other
+//!   operation are ordered by their CASes on `current`. `truncate` and
+//!   `pop_n` install one descriptor with a smaller length and no writes,
+//!   like `pop` (they read the removed values while their predecessor was
+//!   current, which the successful CAS confirms). An empty batch, and a
+//!   truncation to a length not below the current one, take effect at the
+//!   load of `current` that showed it, and install nothing.
+//! * `to_vec` completes the writes of `D = current`, reads slots `0..D.size`,
 //!   and succeeds only if `current` is still `D` afterwards: no descriptor was
 //!   installed in between, so no slot changed, and the copy is the state at
 //!   that final load.

@@ -53,6 +53,24 @@
 //! # }
 //! ```
 //!
+//! # Batches
+//!
+//! Writes pay one descriptor and one contended CAS each; a batch pays them
+//! once. [`extend_from_slice`](generic::SecVec::extend_from_slice) (and
+//! `extend_from_iter`) appends many elements as one linearizable step and
+//! returns their contiguous index range; `truncate` and
+//! [`pop_n`](generic::SecVec::pop_n) remove many at once.
+//!
+//! ```
+//! # #[cfg(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"))] {
+//! let v = secvec::SecVec::<u32>::new();
+//! assert_eq!(v.extend_from_slice(&[1, 2, 3, 4]), 0..4); // no reader sees part of it
+//! assert_eq!(v.pop_n(2), [3, 4]);
+//! v.truncate(1);
+//! assert_eq!(v.to_vec(), [1]);
+//! # }
+//! ```
+//!
 //! # Picking a backend
 //!
 //! Each Cargo feature enables one backend as a module; several can be on at
@@ -119,7 +137,8 @@
 //! frees what it was given by calling [`Retire::reclaim`] on it.
 
 pub use secvec_core::{
-    CapacityError, Element, IndexOutOfBounds, Iter, Pinned, PinnedIter, Reclaimer, Ref, Retire, is_inline,
+    BatchCapacityError, CapacityError, Element, IndexOutOfBounds, Iter, Pinned, PinnedIter, Reclaimer, Ref,
+    Retire, is_inline,
 };
 #[cfg(feature = "accounting")]
 pub use secvec_core::{CellCounts, Snapshot, Stats};
