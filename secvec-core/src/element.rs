@@ -49,7 +49,9 @@ use core::ptr::NonNull;
 ///
 /// `Send` because elements are removed, and dropped by the reclaimer, on
 /// whatever thread does it; `Sync` because readers on many threads look at
-/// the same element at once (`get_ref`, and the clone in `get`).
+/// the same element at once (`get_ref`, and the clone in `get`); `'static`
+/// because the inline-or-cell choice compares `TypeId`s, and because a
+/// reclaimer may drop a removed element later than any borrow could last.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored in a SecVec",
     note = "SecVec elements must be `Send + Sync + 'static`"
