@@ -162,6 +162,13 @@ impl Descriptor {
 }
 
 impl Descriptor {
+    /// The vector's home block.
+    fn home(&self) -> &Home<Descriptor> {
+        // SAFETY: `home` outlives every descriptor of its vector (see
+        // `Drop`).
+        unsafe { self.home.as_ref() }
+    }
+
     /// Fills in the batch of writes to `start..start + news.len()` (the
     /// old words of those slots come from `olds`, in order), reusing this descriptor's batch payload if
     /// it has one, and returns the reference the state must carry: the
@@ -199,10 +206,12 @@ impl Descriptor {
             other => {
                 if let Writes::Many(b) = other {
                     d.state.writes = Writes::None;
+                    d.home().count_batch_bytes(b.len * core::mem::size_of::<Entry>(), true);
                     // SAFETY: owned by `d` alone (point 1), and no longer
                     // named by its state.
                     drop(unsafe { b.into_box() });
                 }
+                d.home().count_batch_bytes(news.len() * core::mem::size_of::<Entry>(), false);
                 let mut fresh: Box<[Entry]> =
                     news.iter().map(|&new| Entry { old: SlotWord::EMPTY, new }).collect();
                 fill(&mut fresh);
@@ -225,6 +234,7 @@ impl Retire for Descriptor {
 impl Drop for Descriptor {
     fn drop(&mut self) {
         if let Writes::Many(b) = self.state.writes {
+            self.home().count_batch_bytes(b.len * core::mem::size_of::<Entry>(), true);
             // SAFETY: the entries are owned by this descriptor alone
             // (set_batch 2), which nobody reads any more; freed once.
             drop(unsafe { b.into_box() });

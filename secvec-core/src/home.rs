@@ -58,6 +58,15 @@ impl<T> Home<T> {
         let _ = n;
     }
 
+    /// A batch payload of `bytes` bytes was allocated (or, with `freed`,
+    /// freed).
+    pub(crate) fn count_batch_bytes(&self, bytes: usize, freed: bool) {
+        #[cfg(feature = "accounting")]
+        self.counters.count_batch_bytes(bytes, freed);
+        #[cfg(not(feature = "accounting"))]
+        let _ = (bytes, freed);
+    }
+
     /// Slot buckets were allocated.
     pub(crate) fn add_bucket_bytes(&self, bytes: usize) {
         #[cfg(feature = "accounting")]

@@ -60,6 +60,8 @@ pub(crate) struct Counters {
     shards: [CachePadded<Shard>; SHARDS],
     freed_by_owner: AtomicU64,
     bucket_bytes: AtomicU64,
+    batch_bytes_allocated: AtomicU64,
+    batch_bytes_freed: AtomicU64,
     reclaimed_before_drop: AtomicU64,
     cells_freed_with_vector: AtomicU64,
     cells_reclaimed_before_drop: AtomicU64,
@@ -75,6 +77,8 @@ impl Counters {
             shards: core::array::from_fn(|_| CachePadded::new(Default::default())),
             freed_by_owner: AtomicU64::new(0),
             bucket_bytes: AtomicU64::new(0),
+            batch_bytes_allocated: AtomicU64::new(0),
+            batch_bytes_freed: AtomicU64::new(0),
             reclaimed_before_drop: AtomicU64::new(0),
             cells_freed_with_vector: AtomicU64::new(0),
             cells_reclaimed_before_drop: AtomicU64::new(0),
@@ -99,6 +103,13 @@ impl Counters {
 
     pub(crate) fn count_freed_by_owner(&self) {
         self.freed_by_owner.fetch_add(1, Relaxed);
+    }
+
+    /// A descriptor allocated (`freed: false`) or freed the payload of a
+    /// batch of writes, of `bytes` bytes.
+    pub(crate) fn count_batch_bytes(&self, bytes: usize, freed: bool) {
+        let counter = if freed { &self.batch_bytes_freed } else { &self.batch_bytes_allocated };
+        counter.fetch_add(bytes as u64, Relaxed);
     }
 
     pub(crate) fn add_bucket_bytes(&self, bytes: usize) {
@@ -154,6 +165,10 @@ impl Counters {
             vector_dropped: dropped,
             descriptor_bytes: self.descriptor_bytes,
             bucket_bytes: self.bucket_bytes.load(Relaxed),
+            batch_bytes: self
+                .batch_bytes_allocated
+                .load(Relaxed)
+                .saturating_sub(self.batch_bytes_freed.load(Relaxed)),
             cells: self.cell_bytes.map(|cell_bytes| self.cells(cell_bytes, dropped)),
         }
     }
@@ -250,6 +265,12 @@ pub struct Snapshot {
     pub descriptor_bytes: u64,
     /// Bytes of slot buckets the vector allocated (freed with the vector).
     pub bucket_bytes: u64,
+    /// Bytes of batch payloads (the slot writes of `extend_from_slice` and
+    /// friends, 24 bytes per element) held by descriptors not yet freed:
+    /// the current one's and the garbage's while the vector lives, the
+    /// leaked descriptors' after it is dropped (part of
+    /// [`Snapshot::leaked_bytes`]).
+    pub batch_bytes: u64,
     /// The element cells, for element types stored in heap cells (`None`
     /// for the primitive types stored inline in their slots: there are no
     /// cells to count, see `secvec_core::is_inline`).
@@ -316,9 +337,10 @@ impl Snapshot {
         self.vector_dropped.then_some(self.outstanding)
     }
 
-    /// [`Snapshot::leaked`] in bytes.
+    /// [`Snapshot::leaked`] in bytes, with the batch payloads of the
+    /// leaked descriptors.
     pub fn leaked_bytes(&self) -> Option<u64> {
-        self.leaked().map(|n| n * self.descriptor_bytes)
+        self.leaked().map(|n| n * self.descriptor_bytes + self.batch_bytes)
     }
 
     /// [`Snapshot::allocated`] in bytes.
