@@ -119,6 +119,7 @@ unsafe impl Sync for Descriptor {}
 impl Descriptor {
     /// Allocates a descriptor (reusing a pooled block if this thread has
     /// one) and counts it.
+    #[inline]
     pub(crate) fn alloc(state: State, home: &Home<Descriptor>) -> *mut Descriptor {
         home.count(Event::Allocated);
         debug_assert!(!matches!(state.writes, Writes::Many(_)), "batches are set with `set_batch`");
@@ -162,6 +163,17 @@ impl Descriptor {
 }
 
 impl Descriptor {
+    /// Frees this descriptor's batch payload `b` (at its drop).
+    #[cold]
+    #[inline(never)]
+    fn free_batch(&self, b: BatchRef) {
+        self.home().count_batch_bytes(b.len * core::mem::size_of::<Entry>(), true);
+        // SAFETY: the entries are owned by this descriptor alone (set_batch
+        // 2), which is being dropped: nobody reads them any more; freed
+        // once.
+        drop(unsafe { b.into_box() });
+    }
+
     /// The vector's home block.
     fn home(&self) -> &Home<Descriptor> {
         // SAFETY: `home` outlives every descriptor of its vector (see
@@ -232,12 +244,10 @@ impl Retire for Descriptor {
 }
 
 impl Drop for Descriptor {
+    #[inline]
     fn drop(&mut self) {
         if let Writes::Many(b) = self.state.writes {
-            self.home().count_batch_bytes(b.len * core::mem::size_of::<Entry>(), true);
-            // SAFETY: the entries are owned by this descriptor alone
-            // (set_batch 2), which nobody reads any more; freed once.
-            drop(unsafe { b.into_box() });
+            self.free_batch(b);
         }
         // SAFETY: `home` outlives every descriptor of its vector: the
         // vector drops its home block only after it has freed its own
