@@ -7,15 +7,14 @@ expect_failure "free-at-retire under ASan (pool off)" "heap-use-after-free" \
   env ASAN_OPTIONS=detect_leaks=0 SAN_CFG="--cfg secvec_no_pool" \
   bash -c "source .ci/lib.sh; san address asan -p secvec-integration --test negative_free_at_once -- --ignored"
 
+# Checked histories fail with one of these.
+NOT_LINEARIZABLE="not linearizable\\|final contents differ"
+
 step "controls 2: the published value-only slot CAS (ABA) is caught by loom"
-expect_failure "ABA defect under loom" "final contents differ\\|not linearizable" \
-  env RUSTFLAGS='--cfg loom --cfg secvec_defect="aba"' CARGO_TARGET_DIR=target/loom-aba \
-  cargo test -p secvec-loom --release --test loom --locked -- delayed_helper_after_slot_reuse
+loom_control aba loom delayed_helper_after_slot_reuse "$NOT_LINEARIZABLE"
 
 step "controls 3: elimination that ignores which descriptor an offer was made against is caught by loom"
-expect_failure "elimination without the sequence-number match under loom" "not linearizable\\|final contents differ" \
-  env RUSTFLAGS='--cfg loom --cfg secvec_defect="elimination"' CARGO_TARGET_DIR=target/loom-elim \
-  cargo test -p secvec-loom --release --test loom --locked -- pop_ignores_offers_against_older_descriptors
+loom_control elimination loom pop_ignores_offers_against_older_descriptors "$NOT_LINEARIZABLE"
 
 step "controls 4: the hazard fast path without its 'still current' check is caught by the suite"
 expect_failure "hazard fast path trusting a stale protection" "of another thread not seen" \
@@ -29,16 +28,10 @@ expect_failure "drop-removed-at-once under Miri" "Undefined Behavior" \
   cargo +nightly miri test -p secvec-suite --test elements --locked -- reads_race_removals
 
 step "controls 6: a cell protection trusted without validation is caught by loom"
-expect_failure "unvalidated cell protection under loom" "read after the reclaimer freed it" \
-  env RUSTFLAGS='--cfg loom --cfg secvec_defect="cell_unvalidated"' CARGO_TARGET_DIR=target/loom-cell \
-  cargo test -p secvec-loom --release --test loom_cells --locked -- a_get_races_the_pop_of_its_element
+loom_control cell_unvalidated loom_cells a_get_races_the_pop_of_its_element "read after the reclaimer freed it"
 
 step "controls 7: the hazard fast path without its 'still current' check is caught by loom (model reclaimer)"
-expect_failure "stale hazard fast path under loom" "not linearizable\\|final contents differ" \
-  env RUSTFLAGS='--cfg loom --cfg secvec_defect="hazard_fast_path"' CARGO_TARGET_DIR=target/loom-fast \
-  cargo test -p secvec-loom --release --test loom --locked -- the_hazard_fast_path_sees_replaced_descriptors
+loom_control hazard_fast_path loom the_hazard_fast_path_sees_replaced_descriptors "$NOT_LINEARIZABLE"
 
 step "controls 8: reads inside a pending batch that go to the slots are caught by loom"
-expect_failure "batch read from the slots under loom" "not linearizable\\|final contents differ" \
-  env RUSTFLAGS='--cfg loom --cfg secvec_defect="batch_reads_slots"' CARGO_TARGET_DIR=target/loom-batch \
-  cargo test -p secvec-loom --release --test loom --locked -- a_batch_races_pop_and_get_across_a_bucket_boundary
+loom_control batch_reads_slots loom a_batch_races_pop_and_get_across_a_bucket_boundary "$NOT_LINEARIZABLE"

@@ -51,3 +51,13 @@ expect_failure() {
   fi
   echo "caught as expected: $what"; grep -m3 "$pattern" "$log"
 }
+
+# loom_control DEFECT TEST_FILE TEST PATTERN: the loom build with
+# `--cfg secvec_defect="DEFECT"` must fail TEST (of tests-loom/tests/
+# TEST_FILE.rs) with output matching PATTERN.
+loom_control() {
+  local defect=$1 file=$2 test=$3 pattern=$4
+  expect_failure "$defect under loom ($file::$test)" "$pattern" \
+    env RUSTFLAGS="--cfg loom --cfg secvec_defect=\"$defect\"" CARGO_TARGET_DIR="target/loom-$defect" \
+    cargo test -p secvec-loom --release --test "$file" --locked -- "$test"
+}
