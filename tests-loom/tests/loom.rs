@@ -121,17 +121,11 @@ fn explore_with<R: Reclaimer>(
         for h in handles {
             history.extend(h.join().unwrap());
         }
-        let order = match lin::check(initial, &history) {
-            Ok(order) => order,
-            Err(e) => panic!("{e}"),
-        };
-        let expected = lin::replay(initial, &history, &order);
-        assert_eq!(
-            v.to_vec(),
-            expected,
-            "final contents differ from the witness order's\n{}",
-            lin::render(&history)
-        );
+        // Linearizable, by an order that ends in what the vector holds.
+        let last = v.to_vec();
+        if let Err(e) = lin::check_ending(initial, &history, Some(&last)) {
+            panic!("{e}");
+        }
         if v.stats().snapshot().eliminated > 0 {
             ELIMINATING.fetch_add(1, Ordering::Relaxed);
         }
