@@ -11,7 +11,8 @@
 //! `target/secvec-report/leak-report.{md,json}` and one SVG chart of
 //! outstanding garbage over time per workload at 4 threads
 //! (`garbage-<workload>.svg`, one line per backend). `--quick` (as passed by
-//! `cargo bench -- --quick`) runs fewer operations.
+//! `cargo bench -- --quick`) runs fewer operations. It ends with the cost
+//! of one more (empty) vector per backend (`secvec_benches::cost`).
 
 use plotters::prelude::*;
 use secvec_benches::contenders::Sv;
@@ -364,13 +365,18 @@ fn main() {
     let md = table(&rows);
     let scaling = scaling_table(&rows);
     let cells = cells_table(&rows);
+    let cost_n = if quick { 20_000 } else { 100_000 };
+    eprintln!("leak report: cost of a vector, {cost_n} of each");
+    let cost = secvec_benches::cost::markdown(&secvec_benches::cost::all(cost_n));
     let text = format!(
         "{ops} operations per run, {THREADS} threads unless the row says otherwise. Counts are \
          descriptors; \"leaked after drop\" and the allocator column include removed elements \
          (table below).\n\n{md}\n\
          Removed elements of the heap-element workloads (`String`s of 24 bytes in cells; bytes \
          are the cell and the string's buffer):\n\n{cells}\n\
-         Peak outstanding garbage on push/pop by thread count (descriptors, and bytes):\n\n{scaling}"
+         Peak outstanding garbage on push/pop by thread count (descriptors, and bytes):\n\n{scaling}\n\
+         Cost of a vector ({cost_n} `u64` vectors at once, each with its own reclamation domain; heap \
+         bytes from the counting allocator plus the inline size; boxcar's first use is one push):\n\n{cost}"
     );
     println!("\nSecVec leak report\n\n{text}");
     let machine = report::machine();

@@ -10,6 +10,7 @@ use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
 pub mod contenders;
+pub mod cost;
 pub mod report;
 
 pub use secvec_suite::Rng;

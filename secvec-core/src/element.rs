@@ -41,6 +41,7 @@ use crate::stats::Event;
 use core::any::TypeId;
 use core::marker::PhantomData;
 use core::mem::{ManuallyDrop, size_of};
+#[cfg(feature = "accounting")]
 use core::ptr::NonNull;
 
 /// A type that [`SecVec`](crate::SecVec) can store: any `Send + Sync +

@@ -1,0 +1,91 @@
+//! "Cost of a vector": what one more empty vector costs, for users who hold
+//! many (one per graph node, per connection, per cache entry).
+//!
+//! Creates `n` vectors into a pre-sized `Vec`, then does one push and one
+//! pop on each, and measures the time per creation and the heap bytes per
+//! vector (from the counting global allocator, which the calling binary
+//! must install) plus the vector's own inline size. Heap bytes are exact
+//! and repeatable; RSS would add the allocator's slack and page rounding.
+
+use secvec_suite::alloc::live_bytes;
+use secvec_suite::backends::SuiteBackend;
+use secvec_suite::for_each_backend;
+use std::hint::black_box;
+use std::time::Instant;
+
+/// One contender's cost.
+#[derive(Clone, Debug)]
+pub struct Cost {
+    /// Contender name.
+    pub name: &'static str,
+    /// Nanoseconds to create one vector.
+    pub create_ns: f64,
+    /// Bytes of one empty vector: its inline size plus what it allocated.
+    pub bytes_empty: f64,
+    /// The same after one push and one pop.
+    pub bytes_used: f64,
+}
+
+/// Measures `n` vectors made by `make`, first used by `first_use`.
+pub fn measure<V>(name: &'static str, n: usize, make: impl Fn() -> V, first_use: impl Fn(&V)) -> Cost {
+    let mut all: Vec<V> = Vec::with_capacity(n);
+    let before = live_bytes();
+    let start = Instant::now();
+    for _ in 0..n {
+        all.push(make());
+    }
+    let create_ns = start.elapsed().as_nanos() as f64 / n as f64;
+    let inline = core::mem::size_of::<V>() as f64;
+    let bytes_empty = inline + (live_bytes() - before) as f64 / n as f64;
+    for v in &all {
+        first_use(v);
+    }
+    let bytes_used = inline + (live_bytes() - before) as f64 / n as f64;
+    drop(black_box(all));
+    Cost { name, create_ns, bytes_empty, bytes_used }
+}
+
+/// Every backend's `SecVec<u64>` (each with its own domain, after a
+/// warm-up), then `boxcar::Vec<u64>` and `Mutex<Vec<u64>>`, `n` of each.
+pub fn all(n: usize) -> Vec<Cost> {
+    fn one<R: SuiteBackend>(n: usize, out: &mut Vec<Cost>) {
+        let _ = measure(R::CONTENDER, n / 10, secvec_core::SecVec::<u64, R>::new, |_| ()); // warm-up
+        out.push(measure(R::CONTENDER, n, secvec_core::SecVec::<u64, R>::new, |v| {
+            v.push(1);
+            v.pop();
+        }));
+    }
+    let mut out = Vec::new();
+    for_each_backend!(|R| one::<R>(n, &mut out));
+    out.push(measure("boxcar", n, boxcar::Vec::<u64>::new, |v| {
+        v.push(1);
+    }));
+    out.push(measure(
+        "std-mutex",
+        n,
+        || std::sync::Mutex::new(Vec::<u64>::new()),
+        |v| {
+            let mut v = v.lock().unwrap();
+            v.push(1);
+            v.pop();
+        },
+    ));
+    out
+}
+
+/// The costs as a Markdown table.
+pub fn markdown(costs: &[Cost]) -> String {
+    let mut out = String::from(
+        "| vector | creation, each | bytes per empty vector | after one push/pop |\n|---|---:|---:|---:|\n",
+    );
+    for c in costs {
+        out.push_str(&format!(
+            "| {} | {:.2} µs | {:.0} B | {:.0} B |\n",
+            c.name,
+            c.create_ns / 1e3,
+            c.bytes_empty,
+            c.bytes_used
+        ));
+    }
+    out
+}
