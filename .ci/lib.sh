@@ -61,3 +61,24 @@ loom_control() {
     env RUSTFLAGS="--cfg loom --cfg secvec_defect=\"$defect\"" CARGO_TARGET_DIR="target/loom-$defect" \
     cargo test -p secvec-loom --release --test "$file" --locked -- "$test"
 }
+
+# The report page's sections (ids of its `## ` headings), each checked by
+# report_check.
+REPORT_SECTIONS=(scoreboard throughput latency targets leaks-and-garbage removed-elements garbage-by-threads
+  long-running-readers stalled-threads garbage-over-time cost-of-a-vector)
+
+# report_check DIR: DIR/index.html, loaded by headless Chromium, has every
+# section, and its own check (every image rendered, every section holds its
+# tables and charts) says ok.
+report_check() {
+  local dir dom verdict id
+  dir=$(realpath "$1")
+  dom=$(chromium --headless --no-sandbox --disable-gpu --virtual-time-budget=10000 --dump-dom \
+    "file://$dir/index.html" 2>/dev/null)
+  for id in "${REPORT_SECTIONS[@]}"; do
+    grep -q "<section id=\"$id\"" <<<"$dom" || { echo "report page: section $id missing"; return 1; }
+  done
+  verdict=$(grep -o '<p id="render-check"[^<]*' <<<"$dom") || { echo "report page: no render check"; return 1; }
+  echo "$verdict"
+  grep -q 'data-status="ok"' <<<"$verdict"
+}

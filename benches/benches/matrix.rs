@@ -1,16 +1,27 @@
 //! The throughput matrix: every contender on every workload at 1, 2, 4 and
 //! 8 threads, as Criterion benchmarks, then a summary table read back from
-//! Criterion's estimates (terminal, `target/secvec-report/matrix.{md,json}`).
+//! Criterion's estimates; then per-operation latency percentiles
+//! ([`secvec_benches::latency`]); written to the terminal,
+//! `target/secvec-report/matrix.{md,json}`, one throughput chart per
+//! workload and one latency chart per latency cell group (SVG), and the
+//! report page `index.html`.
 //!
 //! `cargo bench --bench matrix -- --quick` runs the whole matrix quickly;
-//! a Criterion filter (`cargo bench --bench matrix -- push-pop`) runs part
-//! of it, and the summary then covers what ran.
+//! a filter (`cargo bench --bench matrix -- push-pop`) runs the Criterion
+//! benchmarks and latency cells whose names contain it, and the summary
+//! then covers what ran. Criterion's own HTML (under `target/criterion`)
+//! has its plots only in a full run. `SECVEC_BENCH_SMOKE=1` shortens every cell to a
+//! fraction of a second (CI: the report is built end to end, its numbers
+//! mean nothing).
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
+use secvec_benches::progress::{Progress, Target};
 use secvec_benches::report::{self, Cell};
-use secvec_benches::{Contender, Workload, for_each_contender, prepare, report_dir, run, target_dir};
-use std::cell::Cell as StdCell;
+use secvec_benches::{
+    Contender, Workload, for_each_contender, latency, prepare, report_dir, run, smoke, target_dir,
+};
+use std::cell::{Cell as StdCell, RefCell};
 use std::time::{Duration, SystemTime};
 
 /// Operations per Criterion iteration (split across the threads).
@@ -29,7 +40,12 @@ fn count<C: Contender>(w: Workload, total: &mut usize) {
     }
 }
 
-fn bench<C: Contender>(g: &mut BenchmarkGroup<'_, WallTime>, w: Workload, plan: &mut Plan) {
+fn bench<C: Contender>(
+    g: &mut BenchmarkGroup<'_, WallTime>,
+    w: Workload,
+    plan: &mut Plan,
+    bar: &RefCell<Progress>,
+) {
     if !C::runs(w) {
         return;
     }
@@ -41,7 +57,11 @@ fn bench<C: Contender>(g: &mut BenchmarkGroup<'_, WallTime>, w: Workload, plan: 
         g.bench_function(BenchmarkId::new(C::NAME, threads), |b| {
             // Progress, once per benchmark that actually runs (a filter may skip it).
             if !announced.replace(true) {
-                eprintln!("[{n}/{total}] {} / {} / {threads} threads", w.name(), C::NAME);
+                bar.borrow_mut().cell(&format!(
+                    "[{n}/{total}] {} / {} / {threads} threads",
+                    w.name(),
+                    C::NAME
+                ));
             }
             b.iter_custom(|iters| {
                 let ops = iters as usize * OPS_PER_ITER;
@@ -52,25 +72,70 @@ fn bench<C: Contender>(g: &mut BenchmarkGroup<'_, WallTime>, w: Workload, plan: 
     }
 }
 
+/// The Criterion filter (the first argument that is not a flag or a
+/// flag's value), which the latency cells honour too.
+fn filter() -> String {
+    const WITH_VALUE: [&str; 16] = [
+        "--save-baseline",
+        "--baseline",
+        "--baseline-lenient",
+        "--load-baseline",
+        "--sample-size",
+        "--warm-up-time",
+        "--measurement-time",
+        "--nresamples",
+        "--noise-threshold",
+        "--confidence-level",
+        "--significance-level",
+        "--profile-time",
+        "--plotting-backend",
+        "--output-format",
+        "--color",
+        "--format",
+    ];
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            a if WITH_VALUE.contains(&a) || a == "-c" => i += 2,
+            a if a.starts_with('-') => i += 1,
+            a => return a.to_string(),
+        }
+    }
+    String::new()
+}
+
 fn main() {
     let started = SystemTime::now();
+    let quick = std::env::args().any(|a| a == "--quick");
     let criterion_dir = target_dir().join("criterion");
+    let (warm_up, measure) = if smoke() { (50, 100) } else { (500, 1500) };
     let mut c = Criterion::default()
         .output_directory(&criterion_dir)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_millis(1500))
-        .sample_size(20)
-        .configure_from_args();
+        .warm_up_time(Duration::from_millis(warm_up))
+        .measurement_time(Duration::from_millis(measure))
+        .sample_size(if smoke() { 10 } else { 20 });
+    // Criterion's own per-benchmark plots took 1.5-1.75 s per cell here,
+    // two thirds of a quick run (0.75 s per cell without): the quick run
+    // leaves them to the full one and has its own charts.
+    if quick || smoke() {
+        c = c.without_plots();
+    }
+    let mut c = c.configure_from_args();
 
+    let filter = filter();
     let mut plan = Plan { cells: Vec::new(), total: 0 };
     for w in Workload::ALL {
         let total = &mut plan.total;
         for_each_contender!(count(w, total));
     }
+    let latency_cells = latency::count(&filter);
+    plan.total += latency_cells;
+    let bar = RefCell::new(Progress::start(Target::Matrix, quick, plan.total));
     for w in Workload::ALL {
         let mut g = c.benchmark_group(w.name());
         g.throughput(Throughput::Elements((OPS_PER_ITER * w.per_op()) as u64));
-        for_each_contender!(bench(&mut g, w, &mut plan));
+        for_each_contender!(bench(&mut g, w, &mut plan, &bar));
         g.finish();
     }
     c.final_summary();
@@ -90,27 +155,54 @@ fn main() {
             Some(Cell { workload: w.name(), contender, threads, mops })
         })
         .collect();
-    if cells.is_empty() {
+    let lat_ops = match (smoke(), quick) {
+        (true, _) => 2_000,
+        (false, true) => 200_000,
+        (false, false) => 1_000_000,
+    };
+    let n = plan.cells.len();
+    let mut k = 0;
+    let lat = latency::all(&filter, lat_ops, |id| {
+        k += 1;
+        bar.borrow_mut().cell(&format!("[{}/{}] {id} threads, latency", n + k, plan.total));
+    });
+    bar.into_inner().finish();
+    if cells.is_empty() && lat.is_empty() {
         eprintln!("secvec matrix: no benchmark ran (filtered out?), no summary written");
         return;
     }
-    let checks = report::targets(&cells);
-    let md = report::markdown(&cells, &THREADS) + &report::targets_markdown(&checks);
-    println!("\nSecVec throughput matrix ({} cells){md}", cells.len());
     let dir = report_dir();
-    let meta = serde_json::json!({ "machine": report::machine(), "ops_per_iter": OPS_PER_ITER });
+    let charts = report::throughput_charts(&dir, &cells);
+    let chart_of = |w: &str| charts.iter().find(|(x, _)| *x == w).map(|(_, f)| f.clone());
+    let mut checks = report::targets(&cells);
+    checks.extend(latency::targets(&lat));
+    let lat_charts: String =
+        latency::charts(&dir, &lat).iter().map(|f| format!("![latency percentiles]({f})\n\n")).collect();
+    let md = format!(
+        "\n## Throughput\n\nCriterion's mean estimate per cell ({OPS_PER_ITER} operations per iteration, \
+         split over the threads); charts: each contender against threads, both axes logarithmic.\n{}\n\
+         ## Latency\n\nEvery operation timed on its own ({lat_ops} per timed thread after a quarter as many \
+         untimed; HDR histograms, 3 significant digits; each includes one clock read of about 20 ns). \
+         `latency-get-under-writer` has one more, untimed thread pushing and popping.\n\n{lat_charts}{}\n{}",
+        report::markdown(&cells, &THREADS, chart_of),
+        latency::markdown(&lat),
+        report::targets_markdown(&checks),
+    );
+    println!("\nSecVec throughput matrix ({} cells, {} latency cells){md}", cells.len(), lat.len());
+    let meta = serde_json::json!({ "machine": report::machine(), "ops_per_iter": OPS_PER_ITER,
+                                   "latency_ops_per_thread": lat_ops, "quick": quick, "smoke": smoke() });
     std::fs::write(
         dir.join("matrix.md"),
-        format!("# SecVec throughput matrix\n\nMachine: {}\n{md}", meta["machine"]),
+        format!("# SecVec throughput and latency\n\nMachine: {}\n{md}", report::machine_line()),
     )
     .expect("write matrix.md");
-    std::fs::write(
-        dir.join("matrix.json"),
-        serde_json::to_string_pretty(&report::json(&cells, &checks, meta)).expect("serialize"),
-    )
-    .expect("write matrix.json");
+    let mut doc = report::json(&cells, &checks, meta);
+    doc["latency"] = latency::json(&lat).into();
+    std::fs::write(dir.join("matrix.json"), serde_json::to_string_pretty(&doc).expect("serialize"))
+        .expect("write matrix.json");
+    secvec_benches::html::write_index(&dir).expect("write index.html");
     println!(
-        "written: {}/matrix.{{md,json}} and Criterion's HTML under {}",
+        "written: {}/matrix.{{md,json}}, throughput-*.svg, latency-*.svg, index.html; Criterion's HTML under {}",
         dir.display(),
         criterion_dir.display()
     );

@@ -9,8 +9,12 @@ use std::path::PathBuf;
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
+pub mod charts;
 pub mod contenders;
 pub mod cost;
+pub mod html;
+pub mod latency;
+pub mod progress;
 pub mod report;
 
 pub use secvec_suite::Rng;
@@ -457,6 +461,13 @@ pub fn run<C: Contender>(c: &C, workload: Workload, threads: usize, total_ops: u
 pub fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("path of the bench executable");
     exe.ancestors().nth(3).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("target"))
+}
+
+/// Whether `SECVEC_BENCH_SMOKE` is set (to anything but `0`): every cell
+/// runs for a fraction of a second, so CI can build the whole report
+/// quickly. Its numbers mean nothing.
+pub fn smoke() -> bool {
+    std::env::var("SECVEC_BENCH_SMOKE").is_ok_and(|v| v != "0")
 }
 
 /// `<target>/secvec-report`, created if needed.

@@ -1,6 +1,7 @@
 //! Summary tables: read Criterion's own estimates back and write the
 //! throughput matrix as a terminal table, Markdown and JSON.
 
+use crate::charts::{Axis, Series, line_chart};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -56,8 +57,9 @@ fn ratio(cells: &[Cell], c: &Cell) -> Option<f64> {
 }
 
 /// The matrix as Markdown: one table per workload, contenders by threads,
-/// each cell `Mops/s (ratio to std-mutex)`.
-pub fn markdown(cells: &[Cell], threads: &[usize]) -> String {
+/// each cell `Mops/s (ratio to std-mutex)`, after the workload's chart if
+/// `chart` names one.
+pub fn markdown(cells: &[Cell], threads: &[usize], chart: impl Fn(&str) -> Option<String>) -> String {
     let mut by_workload: BTreeMap<usize, (&str, Vec<&Cell>)> = BTreeMap::new();
     let order: Vec<&str> = cells.iter().map(|c| c.workload).fold(Vec::new(), |mut acc, w| {
         if !acc.contains(&w) {
@@ -73,6 +75,9 @@ pub fn markdown(cells: &[Cell], threads: &[usize]) -> String {
     for (workload, rows) in by_workload.values() {
         let unit = if *workload == crate::Workload::Extend64.name() { "M elements/s" } else { "Mops/s" };
         let _ = writeln!(out, "\n**{workload}** ({unit}, and ratio to `{REFERENCE}`)\n");
+        if let Some(file) = chart(workload) {
+            let _ = writeln!(out, "![{workload}: throughput against threads]({file})\n");
+        }
         let _ = write!(out, "| contender |");
         for t in threads {
             let _ = write!(out, " {t} thr |");
@@ -126,7 +131,11 @@ pub fn json(cells: &[Cell], checks: &[Check], meta: Value) -> Value {
         .collect();
     let checks: Vec<Value> = checks
         .iter()
-        .map(|c| json!({ "target": c.target, "check": c.what, "measured": c.measured, "needed": c.needed, "met": c.met() }))
+        .map(|c| {
+            json!({ "target": c.target, "check": c.what, "measured": c.measured, "needed": c.needed,
+                    "at_most": c.at_most, "unit": c.unit, "shown": c.shown(), "needed_shown": c.needed_shown(),
+                    "met": c.met() })
+        })
         .collect();
     json!({ "meta": meta, "cells": rows, "targets": checks })
 }
@@ -146,23 +155,62 @@ pub fn machine() -> Value {
     json!({ "cpu": cpu, "cores": cores, "unix_time": secs })
 }
 
-/// One check of a performance target against the matrix of one run.
+/// The machine in one line, for Markdown headers: `AMD EPYC, 2 cores,
+/// 2026-11-26 23:53 UTC`.
+pub fn machine_line() -> String {
+    let m = machine();
+    format!(
+        "{}, {} cores, {}",
+        m["cpu"].as_str().unwrap_or("unknown CPU"),
+        m["cores"],
+        crate::html::date(m["unix_time"].as_u64())
+    )
+}
+
+/// One check of a performance target against the cells of one run.
 #[derive(Clone, Debug)]
 pub struct Check {
     /// Target id (`P1`...).
     pub target: &'static str,
     /// What was compared, e.g. `read-heavy 2 thr, secvec-epoch / std-mutex`.
     pub what: String,
-    /// The measured ratio.
+    /// The measured value.
     pub measured: f64,
-    /// The ratio the target asks for (at least).
+    /// The bound the target sets.
     pub needed: f64,
+    /// Whether `needed` is an upper bound (latencies) rather than a lower
+    /// one (throughput ratios).
+    pub at_most: bool,
+    /// Unit of `measured` and `needed`: `"x"` (a ratio) or `" ns"`.
+    pub unit: &'static str,
 }
 
 impl Check {
+    /// A ratio that must be at least `needed`.
+    pub fn at_least(target: &'static str, what: String, measured: f64, needed: f64) -> Check {
+        Check { target, what, measured, needed, at_most: false, unit: "x" }
+    }
+
     /// Whether the target is met in this check.
     pub fn met(&self) -> bool {
-        self.measured >= self.needed
+        if self.at_most { self.measured <= self.needed } else { self.measured >= self.needed }
+    }
+
+    fn show(&self, v: f64) -> String {
+        match self.unit {
+            "x" => format!("{v:.2}x"),
+            unit => format!("{v:.0}{unit}"),
+        }
+    }
+
+    /// The measured value with its unit.
+    pub fn shown(&self) -> String {
+        self.show(self.measured)
+    }
+
+    /// The bound with its unit and direction (`>= 3.00x`, `<= 2000 ns`).
+    pub fn needed_shown(&self) -> String {
+        format!("{} {}", if self.at_most { "<=" } else { ">=" }, self.show(self.needed))
     }
 }
 
@@ -176,7 +224,7 @@ pub fn targets(cells: &[Cell]) -> Vec<Check> {
     let mut out = Vec::new();
     let mut check = |target, what: String, measured: Option<f64>, needed| {
         if let Some(measured) = measured {
-            out.push(Check { target, what, measured, needed });
+            out.push(Check::at_least(target, what, measured, needed));
         }
     };
     let ratio = |w: &str, a: &str, b: &str, t| Some(mops(w, a, t)? / mops(w, b, t)?);
@@ -244,9 +292,13 @@ pub fn targets(cells: &[Cell]) -> Vec<Check> {
 
 /// The checks as Markdown: a summary line per target, then every check.
 pub fn targets_markdown(checks: &[Check]) -> String {
-    let mut out = String::from("\n**Performance targets** (ratios within this run)\n\n");
-    let mut ids: Vec<&str> = checks.iter().map(|c| c.target).collect();
-    ids.dedup();
+    let mut out = String::from("\n## Targets\n\nRatios within this run; latencies of this run.\n\n");
+    let mut ids: Vec<&str> = Vec::new();
+    for c in checks {
+        if !ids.contains(&c.target) {
+            ids.push(c.target);
+        }
+    }
     for id in ids {
         let of: Vec<&Check> = checks.iter().filter(|c| c.target == id).collect();
         let met = of.iter().filter(|c| c.met()).count();
@@ -256,13 +308,44 @@ pub fn targets_markdown(checks: &[Check]) -> String {
     for c in checks {
         let _ = writeln!(
             out,
-            "| {} | {} | {:.2}x | {:.2}x | {} |",
+            "| {} | {} | {} | {} | {} |",
             c.target,
             c.what,
-            c.measured,
-            c.needed,
+            c.shown(),
+            c.needed_shown(),
             if c.met() { "yes" } else { "no" }
         );
     }
     out
+}
+
+/// One chart per workload: each contender's throughput against threads
+/// (both axes logarithmic). Returns `(workload, file)` for each written.
+pub fn throughput_charts(dir: &Path, cells: &[Cell]) -> Vec<(&'static str, String)> {
+    let mut workloads: Vec<&'static str> = Vec::new();
+    for c in cells {
+        if !workloads.contains(&c.workload) {
+            workloads.push(c.workload);
+        }
+    }
+    let mut files = Vec::new();
+    for w in workloads {
+        let mut series: Vec<Series> = Vec::new();
+        for c in cells.iter().filter(|c| c.workload == w) {
+            match series.iter_mut().find(|s| s.name == c.contender) {
+                Some(s) => s.points.push((c.threads as f64, c.mops)),
+                None => {
+                    series.push(Series { name: c.contender.into(), points: vec![(c.threads as f64, c.mops)] })
+                }
+            }
+        }
+        let unit = if w == crate::Workload::Extend64.name() { "M elements/s" } else { "Mops/s" };
+        let file = format!("throughput-{w}.svg");
+        let title = format!("{w}: throughput against threads");
+        match line_chart(&dir.join(&file), &title, Axis::threads(), Axis::log(unit), &series) {
+            Ok(()) => files.push((w, file)),
+            Err(e) => eprintln!("chart {file}: {e}"),
+        }
+    }
+    files
 }
