@@ -42,15 +42,16 @@ impl Target {
     }
 
     /// Seconds a run of it takes on the 2-core machine of the README's
-    /// numbers (`cargo bench -- --quick`, 2026-11-26; a full run about
-    /// four times as long): only the split of the bar between targets
-    /// depends on it, the time left is measured.
+    /// numbers (2026-11-26: `cargo bench -- --quick` 9 s and 141 s; a full
+    /// run, with Criterion's full sampling and plots, about ten times as
+    /// long): only the split of the bar between targets depends on it, the
+    /// time left is extrapolated from the run's own pace.
     pub fn estimate(self, quick: bool) -> f64 {
         let quick_secs = match self {
-            Target::LeakReport => 150.0,
-            Target::Matrix => 480.0,
+            Target::LeakReport => 9.0,
+            Target::Matrix => 141.0,
         };
-        if quick { quick_secs } else { 4.0 * quick_secs }
+        if quick { quick_secs } else { 10.0 * quick_secs }
     }
 }
 

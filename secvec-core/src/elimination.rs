@@ -65,13 +65,6 @@ fn word(value: u64, seq: u64, tag: u64) -> u128 {
 /// most offers find no pop) 2 threads hazard 56.7 / 54.3 / 51.3, epoch
 /// 76.1 / 77.0 / 80.4. 16 keeps most of the gain on push/pop and little of
 /// the loss on read-heavy.
-///
-/// A push offers once, after its first lost CAS (`SecVec::try_push_in`):
-/// offering after every lost CAS kept a push that kept losing waiting
-/// 16 x 23 ns each time (one `spin_loop` hint is about 23 ns on these AMD
-/// EPYC machines), and 2-thread push/pop had a p99 latency of 2.5 µs and a
-/// p99.9 of 6 µs; offering once: 1.0 µs and 1.5-2.2 µs, for 16.5 instead
-/// of 18.3 Mops/s at 2 threads and the same at 8 (epoch, 2026-11-26).
 #[cfg(not(loom))]
 const PATIENCE: u32 = 16;
 #[cfg(loom)]

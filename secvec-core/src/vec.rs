@@ -326,7 +326,6 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     pub(crate) fn try_push_in(&self, guard: &mut R::Guard<'_>, value: T) -> Result<usize, CapacityError<T>> {
         let new = into_bits(value, &self.home);
         let bits = new.bits();
-        let mut offered = false;
         let pushed = self.transact(
             guard,
             |s| {
@@ -341,15 +340,12 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                     out: Ok(s.size),
                 }
             },
-            // After the first lost CAS, offer the value to a concurrent pop:
-            // if one takes it, the pair took effect while `s` was current,
-            // this push at index `s.size` (elimination.rs). Once per push:
-            // one that loses again retries at once (waiting on the
-            // exchanger after every lost CAS made 1% of 2-thread push/pops
-            // take 2.5 µs or more; `PATIENCE` in elimination.rs).
+            // After a lost CAS, offer the value to a concurrent pop: if one
+            // takes it, the pair took effect while `s` was current, this
+            // push at index `s.size` (elimination.rs).
             |s, contended| {
-                let first = contended && !core::mem::replace(&mut offered, true);
-                (first && s.size < self.max_len && self.exchanger.offer(bits, s.seq)).then_some(Ok(s.size))
+                (contended && s.size < self.max_len && self.exchanger.offer(bits, s.seq))
+                    .then_some(Ok(s.size))
             },
         );
         match pushed {
