@@ -107,12 +107,12 @@ struct Kept {
 /// s): freeing 1 000 descriptors at once took one operation in a thousand
 /// 13-15 µs (p99.9 and p99.99 of one-thread push/pop, measured
 /// 2026-11-26). Scanning after every 64 of a thread's retires frees them in
-/// batches of about 64 instead: p99.99 1.1-1.2 µs (every 32: 0.6-0.9 µs,
-/// every 128: back over 2 µs), and garbage stays far lower (peak 34-116
-/// descriptors on push/pop at 1-8 threads, against about 1 000-1 800). The
-/// price is scans that touch the other threads' hazard pointers more
-/// often: at 2 threads, every 32 cost 10-20% of push and push/pop
-/// throughput (8.2 -> 6.8 and 7.8 -> 7.1 Mops/s); at 1 thread nothing.
+/// batches of about 64 instead: p99.99 1.0-1.2 µs (every 32: 0.6-0.9 µs),
+/// and garbage stays far lower (peak 65-270 descriptors on push/pop at 1-8
+/// threads, every 32: 34-116; against about 1 000-2 600). The price is
+/// scans that touch the other threads' hazard pointers more often: at 2
+/// threads, every 32 cost 10-20% of push and push/pop throughput (8.2 ->
+/// 6.8 and 7.8 -> 7.1 Mops/s); at 1 thread nothing.
 /// haphazard's own threshold stays as a backstop.
 const SCAN_EVERY: u32 = 64;
 
