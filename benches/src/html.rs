@@ -12,7 +12,7 @@
 //! slug as its id; a small script checks, once the page has loaded, that
 //! every image rendered and that every section that should hold a table or
 //! a chart does, and writes the verdict into `#render-check` (CI reads it
-//! with headless Chromium, see `.ci/report.sh`).
+//! with headless Chromium, see `.ci/bench.sh`).
 
 use pulldown_cmark::{Options, Parser, html};
 use serde_json::Value;
