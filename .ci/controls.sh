@@ -35,3 +35,13 @@ loom_control hazard_fast_path loom the_hazard_fast_path_sees_replaced_descriptor
 
 step "controls 8: reads inside a pending batch that go to the slots are caught by loom"
 loom_control batch_reads_slots loom a_batch_races_pop_and_get_across_a_bucket_boundary "$NOT_LINEARIZABLE"
+
+step "controls 9: a home block freed with its vector in a shared domain is caught by Miri and ASan"
+expect_failure "home-freed-at-drop under Miri (epoch)" "Undefined Behavior" \
+  env SECVEC_BACKENDS=epoch RUSTFLAGS='--cfg secvec_defect="home_freed_at_drop"' CARGO_TARGET_DIR=target/defect-home \
+  MIRIFLAGS="$(miri_flags epoch)" \
+  cargo +nightly miri test -p secvec-suite --test shared --locked -- a_dropped_vector_leaves_its_garbage_to_the_domain
+expect_failure "home-freed-at-drop under ASan (hazard, pool off)" "heap-use-after-free" \
+  env ASAN_OPTIONS=detect_leaks=0 SECVEC_BACKENDS=hazard \
+  SAN_CFG='--cfg secvec_no_pool --cfg secvec_defect="home_freed_at_drop"' \
+  bash -c "source .ci/lib.sh; san address asan-home -p secvec-suite --test shared -- a_dropped_vector_leaves_its_garbage_to_the_domain"

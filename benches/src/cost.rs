@@ -7,6 +7,7 @@
 //! must install) plus the vector's own inline size. Heap bytes are exact
 //! and repeatable; RSS would add the allocator's slack and page rounding.
 
+use secvec_core::{SecVec, SharedDomain};
 use secvec_suite::alloc::live_bytes;
 use secvec_suite::backends::SuiteBackend;
 use secvec_suite::for_each_backend;
@@ -18,6 +19,9 @@ use std::time::Instant;
 pub struct Cost {
     /// Contender name.
     pub name: &'static str,
+    /// `own` (each vector its own reclamation domain), `shared` (all in one
+    /// `SharedDomain`, made before the measurement), or `-`.
+    pub domain: &'static str,
     /// Nanoseconds to create one vector.
     pub create_ns: f64,
     /// Bytes of one empty vector: its inline size plus what it allocated.
@@ -27,7 +31,13 @@ pub struct Cost {
 }
 
 /// Measures `n` vectors made by `make`, first used by `first_use`.
-pub fn measure<V>(name: &'static str, n: usize, make: impl Fn() -> V, first_use: impl Fn(&V)) -> Cost {
+pub fn measure<V>(
+    name: &'static str,
+    domain: &'static str,
+    n: usize,
+    make: impl Fn() -> V,
+    first_use: impl Fn(&V),
+) -> Cost {
     let mut all: Vec<V> = Vec::with_capacity(n);
     let before = live_bytes();
     let start = Instant::now();
@@ -42,26 +52,31 @@ pub fn measure<V>(name: &'static str, n: usize, make: impl Fn() -> V, first_use:
     }
     let bytes_used = inline + (live_bytes() - before) as f64 / n as f64;
     drop(black_box(all));
-    Cost { name, create_ns, bytes_empty, bytes_used }
+    Cost { name, domain, create_ns, bytes_empty, bytes_used }
 }
 
-/// Every backend's `SecVec<u64>` (each with its own domain, after a
-/// warm-up), then `boxcar::Vec<u64>` and `Mutex<Vec<u64>>`, `n` of each.
+/// Every backend's `SecVec<u64>` (each with its own domain, then all in
+/// one shared domain; after a warm-up), then `boxcar::Vec<u64>` and
+/// `Mutex<Vec<u64>>`, `n` of each.
 pub fn all(n: usize) -> Vec<Cost> {
     fn one<R: SuiteBackend>(n: usize, out: &mut Vec<Cost>) {
-        let _ = measure(R::CONTENDER, n / 10, secvec_core::SecVec::<u64, R>::new, |_| ()); // warm-up
-        out.push(measure(R::CONTENDER, n, secvec_core::SecVec::<u64, R>::new, |v| {
+        let use_once = |v: &SecVec<u64, R>| {
             v.push(1);
             v.pop();
-        }));
+        };
+        let _ = measure(R::CONTENDER, "own", n / 10, SecVec::<u64, R>::new, |_| ()); // warm-up
+        out.push(measure(R::CONTENDER, "own", n, SecVec::<u64, R>::new, use_once));
+        let domain = SharedDomain::<R>::new();
+        out.push(measure(R::CONTENDER, "shared", n, || SecVec::<u64, R>::new_in(&domain), use_once));
     }
     let mut out = Vec::new();
     for_each_backend!(|R| one::<R>(n, &mut out));
-    out.push(measure("boxcar", n, boxcar::Vec::<u64>::new, |v| {
+    out.push(measure("boxcar", "-", n, boxcar::Vec::<u64>::new, |v| {
         v.push(1);
     }));
     out.push(measure(
         "std-mutex",
+        "-",
         n,
         || std::sync::Mutex::new(Vec::<u64>::new()),
         |v| {
@@ -73,15 +88,23 @@ pub fn all(n: usize) -> Vec<Cost> {
     out
 }
 
-/// The costs as a Markdown table.
+/// The costs as a Markdown table; a shared-domain row also gives the
+/// domain's part of an own-domain vector (the difference of the two rows).
 pub fn markdown(costs: &[Cost]) -> String {
     let mut out = String::from(
-        "| vector | creation, each | bytes per empty vector | after one push/pop |\n|---|---:|---:|---:|\n",
+        "| vector | domain | creation, each | bytes per empty vector | after one push/pop | the domain's part |\n\
+         |---|---|---:|---:|---:|---:|\n",
     );
     for c in costs {
+        let own = costs.iter().find(|o| o.name == c.name && o.domain == "own");
+        let part = match (c.domain, own) {
+            ("shared", Some(own)) => format!("{:.0} B", own.bytes_empty - c.bytes_empty),
+            _ => "-".into(),
+        };
         out.push_str(&format!(
-            "| {} | {:.2} µs | {:.0} B | {:.0} B |\n",
+            "| {} | {} | {:.2} µs | {:.0} B | {:.0} B | {part} |\n",
             c.name,
+            c.domain,
             c.create_ns / 1e3,
             c.bytes_empty,
             c.bytes_used

@@ -227,3 +227,20 @@ pub type SecVec<T> = secvec_core::SecVec<T, Epoch>;
 /// A guarded reference to an element of a [`SecVec`] (from `get_ref` or
 /// `pop_ref`): see [`secvec_core::Ref`].
 pub type Ref<'v, T> = secvec_core::Ref<'v, T, Epoch>;
+
+/// A reclamation domain that many vectors share
+/// ([`SecVec::new_in`](secvec_core::SecVec::new_in); what changes:
+/// [`secvec_core::SharedDomain`]): one epoch collector for all of them.
+///
+/// ```
+/// use reclaim_epoch::{SecVec, SharedDomain};
+///
+/// let domain = SharedDomain::new();
+/// let nodes: Vec<SecVec<String>> = (0..100).map(|_| SecVec::new_in(&domain)).collect();
+/// nodes[7].push("seven".to_string());
+/// assert_eq!(nodes[7].pop().as_deref(), Some("seven"));
+/// drop(domain); // the vectors keep it alive
+/// nodes[1].push("one".to_string());
+/// drop(nodes); // the last one frees what they all retired
+/// ```
+pub type SharedDomain = secvec_core::SharedDomain<Epoch>;

@@ -416,3 +416,8 @@ pub type SecVec<T> = secvec_core::SecVec<T, Hazard>;
 /// A guarded reference to an element of a [`SecVec`] (from `get_ref` or
 /// `pop_ref`): see [`secvec_core::Ref`].
 pub type Ref<'v, T> = secvec_core::Ref<'v, T, Hazard>;
+
+/// A reclamation domain that many vectors share
+/// ([`SecVec::new_in`](secvec_core::SecVec::new_in); what changes:
+/// [`secvec_core::SharedDomain`]).
+pub type SharedDomain = secvec_core::SharedDomain<Hazard>;

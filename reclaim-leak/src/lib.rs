@@ -58,6 +58,8 @@ pub struct Leak;
 // destructor runs after the domain is dropped. 4. and 5. There is no
 // per-thread state at all: guards are `()`, safe to keep anywhere.
 unsafe impl Reclaimer for Leak {
+    // Safety point 6: `retire` below never frees anything.
+    const RECLAIMS: bool = false;
     type Domain = ();
     type Guard<'d> = ();
 
@@ -90,3 +92,8 @@ pub type SecVec<T> = secvec_core::SecVec<T, Leak>;
 /// A guarded reference to an element of a [`SecVec`] (from `get_ref` or
 /// `pop_ref`): see [`secvec_core::Ref`].
 pub type Ref<'v, T> = secvec_core::Ref<'v, T, Leak>;
+
+/// A reclamation domain that many vectors share
+/// ([`SecVec::new_in`](secvec_core::SecVec::new_in); what changes:
+/// [`secvec_core::SharedDomain`]).
+pub type SharedDomain = secvec_core::SharedDomain<Leak>;

@@ -216,3 +216,8 @@ pub type SecVec<T> = secvec_core::SecVec<T, Seize>;
 /// A guarded reference to an element of a [`SecVec`] (from `get_ref` or
 /// `pop_ref`): see [`secvec_core::Ref`].
 pub type Ref<'v, T> = secvec_core::Ref<'v, T, Seize>;
+
+/// A reclamation domain that many vectors share
+/// ([`SecVec::new_in`](secvec_core::SecVec::new_in); what changes:
+/// [`secvec_core::SharedDomain`]).
+pub type SharedDomain = secvec_core::SharedDomain<Seize>;

@@ -237,9 +237,16 @@ impl Descriptor {
 impl Retire for Descriptor {
     #[inline]
     unsafe fn reclaim(ptr: *mut Self) {
+        // SAFETY: Retire::reclaim safety 1: a live descriptor.
+        let home = unsafe { (*ptr).home };
         // SAFETY: Retire::reclaim safety 1 and 2 are `free`'s safety 1 and 2:
         // only descriptors from `alloc` are retired, once.
-        unsafe { Descriptor::free(ptr) }
+        unsafe { Descriptor::free(ptr) };
+        // SAFETY: release 1: the share this descriptor's retire counted
+        // (`Home::retiring`, just before every retire of a descriptor) keeps
+        // the home alive until now; 2: given back once, after the
+        // descriptor's last use of the home (`free` above).
+        unsafe { Home::release(home) };
     }
 }
 
@@ -250,10 +257,11 @@ impl Drop for Descriptor {
             self.free_batch(b);
         }
         // SAFETY: `home` outlives every descriptor of its vector: the
-        // vector drops its home block only after it has freed its own
-        // descriptors and dropped its domain, and the domain frees retired
+        // vector gives its home block up only after it has freed its own
+        // descriptors and dropped its domain; its own domain frees retired
         // descriptors no later than its own drop, or never (`Reclaimer`
-        // safety 3).
+        // safety 3), and in a shared domain each retired descriptor holds a
+        // share of the home until its reclaim is over (home.rs).
         unsafe { self.home.as_ref() }.count(Event::Freed);
     }
 }

@@ -308,12 +308,22 @@ impl<T: Element> Retire for Cell<T> {
     /// is printed by the panic hook, the cell is freed, and reclamation goes
     /// on; the panic does not reach the thread, which did not cause it.
     unsafe fn reclaim(ptr: *mut Self) {
+        // SAFETY: Retire::reclaim safety 1: `ptr` is a live cell.
         #[cfg(feature = "accounting")]
-        // SAFETY: Retire::reclaim safety 1: `ptr` is a live cell; its home
-        // outlives it (Reclaimer safety 3).
-        unsafe { (*ptr).home.as_ref() }.count(Event::CellReclaimed);
+        let home = unsafe { (*ptr).home };
+        #[cfg(feature = "accounting")]
+        // SAFETY: its home outlives it: Reclaimer safety 3 with the vector's
+        // own domain, the share its retire counted in a shared one (home.rs).
+        unsafe { home.as_ref() }.count(Event::CellReclaimed);
         // SAFETY: reclaim safety 1 and 2: reclaimed once, unreachable.
         let _ = unsafe { free_cell(ptr) };
+        // SAFETY: release 1: the share counted for this cell's retire (only
+        // with accounting: without it a cell never reaches its home); 2:
+        // given back once, after the cell's last use of the home.
+        #[cfg(feature = "accounting")]
+        unsafe {
+            Home::release(home)
+        };
     }
 }
 

@@ -4,15 +4,26 @@
 //!
 //! It is neither accounting nor memory management, but what both need to
 //! reach from a descriptor being freed, possibly on another thread, by the
-//! reclaimer. The vector owns it behind a pointer (a stable address) and drops it
-//! after its reclamation domain, so every descriptor's pointer to it stays
-//! valid wherever the descriptor is freed (`Reclaimer` safety 3).
+//! reclaimer. Every descriptor's pointer to it must stay valid wherever and
+//! whenever the descriptor is freed:
+//!
+//! * a vector with its own domain owns its home behind a pointer (a stable
+//!   address) and drops it after the domain, which frees everything retired
+//!   into it before its drop returns (`Reclaimer` safety 3);
+//! * a vector in a [`SharedDomain`](crate::SharedDomain) cannot wait for
+//!   the domain: its home counts what is still out ([`Home::retiring`]: one
+//!   per retired object that will reach the home when reclaimed, plus one
+//!   for the vector), and whoever gives back the last of them frees it
+//!   ([`Home::release`]), as an `Arc`'s last owner does. Vectors with their
+//!   own domain do not count (one branch per retire).
+
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
 use crate::pool::{Block, Pool};
 use crate::stats::Event;
 #[cfg(feature = "accounting")]
 use crate::stats::{Counters, Stats};
-#[cfg(feature = "accounting")]
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 /// The shared block of one vector whose recycled objects are `T`s.
@@ -20,19 +31,109 @@ pub(crate) struct Home<T> {
     pool: Pool<T>,
     #[cfg(feature = "accounting")]
     counters: Arc<Counters>,
+    /// Whether the vector is in a shared domain (of a reclaimer that
+    /// reclaims): then `pending` counts and the last release frees the home.
+    shared: bool,
+    /// Retired objects that will still reach this home, plus one while the
+    /// vector lives (only counted when `shared`).
+    pending: AtomicUsize,
+    /// The home's own `Arc` pointer, from `Arc::into_raw` at the vector's
+    /// drop (shared only): the last release rebuilds the `Arc` from it (the
+    /// objects' pointers come from `&Home` and may not free it).
+    owner: AtomicPtr<Home<T>>,
 }
 
 impl<T> Home<T> {
     /// A home whose vector stores its elements in cells of `cell_bytes`
-    /// bytes each (`None`: inline).
-    pub(crate) fn new(cell_bytes: Option<usize>) -> Self {
+    /// bytes each (`None`: inline), in a shared domain or not.
+    pub(crate) fn new(cell_bytes: Option<usize>, shared: bool) -> Self {
         #[cfg(not(feature = "accounting"))]
         let _ = cell_bytes;
         Home {
             pool: Pool::new(),
             #[cfg(feature = "accounting")]
             counters: Arc::new(Counters::new(core::mem::size_of::<T>(), cell_bytes)),
+            shared,
+            pending: AtomicUsize::new(1),
+            owner: AtomicPtr::new(core::ptr::null_mut()),
         }
+    }
+
+    /// Whether the home counts its pending shares (a vector in a shared
+    /// domain): then the last [`release`](Self::release) marks the vector's
+    /// accounting final, not the vector's drop.
+    pub(crate) fn is_counted(&self) -> bool {
+        self.shared
+    }
+
+    /// An object that will reach this home when it is reclaimed is about to
+    /// be retired (before the retire: it may be reclaimed at once).
+    #[inline]
+    pub(crate) fn retiring(&self) {
+        if self.shared {
+            // Relaxed, as `Arc::clone`: the caller holds a share already
+            // (the vector's), so the count cannot be 0 meanwhile.
+            self.pending.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The vector gives up its home: with its own domain, the caller drops
+    /// the `Arc` after the domain; in a shared domain, the home is freed by
+    /// the last [`release`](Self::release), maybe this one.
+    ///
+    /// # Safety
+    ///
+    /// 1. Called once, by the vector's drop, after its last use of the home
+    ///    except through `home` (which it gives up here).
+    pub(crate) unsafe fn give_up(home: Arc<Home<T>>) {
+        // Negative control, built only with `--cfg
+        // secvec_defect="home_freed_at_drop"`: the home is freed with the
+        // vector even in a shared domain, while the domain may still reclaim
+        // what the vector retired. Miri and ASan must report the use after
+        // free (tests-suite/tests/shared.rs).
+        if !home.shared || cfg!(secvec_defect = "home_freed_at_drop") {
+            drop(home);
+            return;
+        }
+        let raw = Arc::into_raw(home).cast_mut();
+        // SAFETY: `raw` is live: the vector's share in `pending` is not
+        // given back yet.
+        unsafe { (*raw).owner.store(raw, Ordering::Relaxed) };
+        // SAFETY: release 1: live until our share goes; 2: the vector's
+        // share, given back once (our safety 1); the store above is ordered
+        // before it by the release's `Release`.
+        unsafe { Home::release(NonNull::new(raw).expect("Arc pointers are non-null")) };
+    }
+
+    /// Gives back one share of `pending`: the last one frees the home.
+    ///
+    /// # Safety
+    ///
+    /// 1. `home` is live (the caller's share keeps it so).
+    /// 2. The caller owns a share: counted by [`retiring`](Self::retiring)
+    ///    for the object it just finished reclaiming, or the vector's own
+    ///    (from `give_up`); given back once, as its last use of the home.
+    pub(crate) unsafe fn release(home: NonNull<Home<T>>) {
+        // SAFETY: safety 1.
+        let h = unsafe { home.as_ref() };
+        if !h.shared {
+            return;
+        }
+        // Release/Acquire as `Arc`'s drop: every use of the home by a share
+        // happens before the free.
+        if h.pending.fetch_sub(1, Ordering::Release) != 1 {
+            return;
+        }
+        // An Acquire load rather than a fence, as `Arc` does under
+        // ThreadSanitizer, which does not model fences.
+        h.pending.load(Ordering::Acquire);
+        h.mark_dropped();
+        let owner = h.owner.load(Ordering::Relaxed);
+        // SAFETY: the count reached 0, so the vector gave its share up
+        // (after storing `owner`, from its `Arc::into_raw`; ordered before
+        // us by the Acquire load) and no other share is left: nobody uses the home
+        // any more, and this `Arc` is its only owner.
+        drop(unsafe { Arc::from_raw(owner) });
     }
 
     /// Counts `event` (nothing without the `accounting` feature).

@@ -93,6 +93,7 @@ mod pinned;
 mod pool;
 mod reclaimer;
 mod reference;
+mod shared;
 // Without `accounting` only `Event` is used (counting compiles to nothing).
 #[cfg_attr(not(feature = "accounting"), allow(dead_code))]
 mod stats;
@@ -105,6 +106,7 @@ pub use error::{BatchCapacityError, CapacityError, IndexOutOfBounds};
 pub use pinned::{Pinned, PinnedIter};
 pub use reclaimer::{Reclaimer, Retire};
 pub use reference::Ref;
+pub use shared::SharedDomain;
 #[cfg(feature = "accounting")]
 pub use stats::{CellCounts, Snapshot, Stats};
 pub use vec::{Iter, SecVec};

@@ -65,6 +65,9 @@ use crate::sync::AtomicPtr;
 ///    state (the implementation's and its crates') may already be gone. Any
 ///    exception is documented by the implementation and panics with a clear
 ///    message; none aborts the process.
+/// 6. **Never freeing.** If [`RECLAIMS`](Reclaimer::RECLAIMS) is `false`,
+///    [`Retire::reclaim`] is never called on a retired pointer: everything
+///    retired stays allocated for good.
 pub unsafe trait Reclaimer: Send + Sync + 'static {
     /// Per-vector reclamation state: a hazard-pointer domain, an epoch
     /// collector, or nothing.
@@ -76,7 +79,14 @@ pub unsafe trait Reclaimer: Send + Sync + 'static {
     where
         Self: 'd;
 
-    /// Creates the reclamation state of one vector.
+    /// Whether retired pointers are ever freed (safety point 6): `false`
+    /// only for a reclaimer that leaks by design. A vector in a shared
+    /// domain of such a reclaimer frees its home block at its drop, as no
+    /// reclaim will ever reach it.
+    const RECLAIMS: bool = true;
+
+    /// Creates the reclamation state of one vector, or of several that
+    /// share it ([`SharedDomain`](crate::SharedDomain)).
     fn new_domain() -> Self::Domain;
 
     /// Starts one operation of the vector in `domain`: the cheapest guard

@@ -17,7 +17,7 @@
 use crate::thread_slot::{EXCLUSIVE, current};
 use crossbeam_utils::CachePadded;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Acquire, Ordering::Relaxed, Ordering::Release};
 
 /// One shard per exclusive thread slot, plus one shared overflow shard.
 const SHARDS: usize = EXCLUSIVE + 1;
@@ -132,7 +132,8 @@ impl Counters {
 
     /// Called by the vector's `Drop` after the domain is dropped.
     pub(crate) fn mark_dropped(&self) {
-        self.dropped.store(true, Relaxed);
+        // Release: a snapshot that sees it sees every count before it.
+        self.dropped.store(true, Release);
     }
 
     fn total(&self, event: Event) -> u64 {
@@ -140,6 +141,10 @@ impl Counters {
     }
 
     fn snapshot(&self) -> Snapshot {
+        // First, and Acquire: once the vector's accounting is final (its
+        // domain freed what it retired, maybe on another thread), the counts
+        // read below include all of it.
+        let dropped = self.dropped.load(Acquire);
         let freed_unpublished = self.total(Event::Unpublished);
         let allocated = self.total(Event::Allocated);
         let retired = self.total(Event::Retired);
@@ -147,7 +152,6 @@ impl Counters {
         // Relaxed per-shard reads taken while other threads run may be a
         // little out of step with each other: saturate rather than wrap.
         let reclaimed = self.total(Event::Freed).saturating_sub(freed_unpublished + freed_by_owner);
-        let dropped = self.dropped.load(Relaxed);
         Snapshot {
             allocated,
             recycled: self.total(Event::Recycled),

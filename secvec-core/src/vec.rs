@@ -164,6 +164,7 @@ use crate::elimination::Exchanger;
 use crate::error::{CapacityError, IndexOutOfBounds};
 use crate::home::Home;
 use crate::reclaimer::Reclaimer;
+use crate::shared::SharedDomain;
 use crate::stats::Event;
 #[cfg(feature = "accounting")]
 use crate::stats::Stats;
@@ -197,14 +198,15 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     pub(crate) buckets: Buckets,
     exchanger: Exchanger,
     pub(crate) max_len: usize,
-    /// Dropped in `Drop::drop`, before `home`.
-    domain: ManuallyDrop<R::Domain>,
+    /// Dropped in `Drop::drop`, before `home` is given up.
+    domain: ManuallyDrop<DomainOf<R>>,
     /// Every descriptor and cell points here: behind a pointer for a stable
     /// address (an `Arc`, not a `Box`, whose uniqueness moving the vector
     /// would assert, invalidating the descriptors' pointers), the only
-    /// reference, dropped as a field after `domain` so that it outlives the
-    /// domain.
-    pub(crate) home: Arc<Home<Descriptor>>,
+    /// reference, given up in `Drop::drop` after an own domain is dropped
+    /// (home.rs says why that, or its pending count, keeps it alive long
+    /// enough).
+    pub(crate) home: ManuallyDrop<Arc<Home<Descriptor>>>,
     /// The vector owns `T`s (for drop check) and is `Send`/`Sync` exactly
     /// when its reclaimer and elements are.
     _marker: PhantomData<(T, R)>,
@@ -238,6 +240,12 @@ pub(crate) enum Removed {
     Eliminated(u64),
 }
 
+/// A vector's reclamation domain: its own, or a clone of a shared one.
+enum DomainOf<R: Reclaimer> {
+    Own(R::Domain),
+    Shared(Arc<R::Domain>),
+}
+
 impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// An empty vector that can grow as far as the buckets can address.
     pub fn new() -> Self {
@@ -262,17 +270,44 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// [`CapacityError`] at that length. (`max_len` is clamped to what the
     /// buckets can address, `usize::MAX - 7`.)
     pub fn bounded(max_len: usize) -> Self {
+        Self::with_domain(max_len, DomainOf::Own(R::new_domain()))
+    }
+
+    /// An empty vector in `domain`, shared with the other vectors made in
+    /// it (see [`SharedDomain`] for what changes).
+    pub fn new_in(domain: &SharedDomain<R>) -> Self {
+        Self::bounded_in(usize::MAX, domain)
+    }
+
+    /// [`bounded`](Self::bounded), in a shared domain.
+    pub fn bounded_in(max_len: usize, domain: &SharedDomain<R>) -> Self {
+        Self::with_domain(max_len, DomainOf::Shared(Arc::clone(&domain.0)))
+    }
+
+    fn with_domain(max_len: usize, domain: DomainOf<R>) -> Self {
         let cell_bytes = (!is_inline::<T>()).then_some(core::mem::size_of::<Cell<T>>());
-        let home = Arc::new(Home::new(cell_bytes));
+        // A shared domain of a reclaimer that never frees needs no count:
+        // nothing retired will ever reach the home (Reclaimer safety 6).
+        let shared = matches!(domain, DomainOf::Shared(_)) && R::RECLAIMS;
+        let home = Arc::new(Home::new(cell_bytes, shared));
         let first = Descriptor::alloc(State { size: 0, seq: 0, writes: Writes::None }, &home);
         SecVec {
             current: CachePadded::new(AtomicPtr::new(first)),
             buckets: Buckets::new(),
             exchanger: Exchanger::new(),
             max_len: max_len.min(ADDRESSABLE_LEN),
-            domain: ManuallyDrop::new(R::new_domain()),
-            home,
+            domain: ManuallyDrop::new(domain),
+            home: ManuallyDrop::new(home),
             _marker: PhantomData,
+        }
+    }
+
+    /// The vector's reclamation domain, its own or a shared one.
+    #[inline]
+    fn domain(&self) -> &R::Domain {
+        match &*self.domain {
+            DomainOf::Own(d) => d,
+            DomainOf::Shared(d) => d,
         }
     }
 
@@ -480,7 +515,9 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         // no slot below the vector's length and no pending write leads to it
         // any more; retired once). 4: our safety 2.
         unsafe {
-            R::retire(&self.domain, guard, cell_ptr::<T>(bits))
+            #[cfg(feature = "accounting")]
+            self.home.retiring(); // the cell counts itself reclaimed in the home
+            R::retire(self.domain(), guard, cell_ptr::<T>(bits))
         };
         // Negative control, built only with `--cfg
         // secvec_defect="drop_removed_at_once"`: the removed element is
@@ -715,13 +752,13 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         // SAFETY: guard 1: the guard is a local of this frame, dropped when
         // `f` returns; `f` is one of this vector's operations, which use it
         // and keep nothing of it.
-        let mut guard = unsafe { R::guard(&self.domain) };
+        let mut guard = unsafe { R::guard(self.domain()) };
         f(&mut guard)
     }
 
     /// A guard that may be kept (`Reclaimer::pin`), for handles.
     pub(crate) fn pin_guard(&self) -> R::Guard<'_> {
-        R::pin(&self.domain)
+        R::pin(self.domain())
     }
 
     /// The slot of index `i`.
@@ -891,6 +928,8 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                         _ => self.complete(&next_state),
                     }
                     self.home.count(Event::Retired);
+                    // Its reclaim gives the home this share back.
+                    self.home.retiring();
                     // SAFETY: 1. `cur` came from `Descriptor::alloc` and is
                     // not freed: our guard protects it. 2. Our CAS unlinked
                     // it; a descriptor is installed once, and its memory can
@@ -899,7 +938,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                     // `protect` from now on returns it as this one. 3. Only
                     // the thread whose CAS replaced it retires it, once, into
                     // this vector's domain. 4. `guard` is of `self.domain`.
-                    unsafe { R::retire(&self.domain, guard, cur) };
+                    unsafe { R::retire(self.domain(), guard, cur) };
                     return out;
                 }
                 Err(_) => {
@@ -1018,13 +1057,19 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
         unsafe { Descriptor::free(cur) };
         self.home.count_freed_by_owner();
         self.home.mark_drop_started();
+        let counted = self.home.is_counted();
         // SAFETY: the domain is dropped exactly once, here, and never used
-        // after; it frees (or leaks for good) every retired descriptor and
-        // cell before returning (Reclaimer safety 3), while `home` is still
-        // alive (it is dropped after this function, as a field, with the
-        // pooled blocks).
+        // after. Our own frees (or leaks for good) every retired descriptor
+        // and cell before returning (Reclaimer safety 3), while `home` is
+        // still alive (given up below); a shared one (our clone of it) may
+        // keep them, and they keep the home alive by its pending count.
         unsafe { ManuallyDrop::drop(&mut self.domain) };
-        self.home.mark_dropped();
+        if !counted {
+            // Everything retired is freed, or will never be: final now.
+            self.home.mark_dropped();
+        }
+        // SAFETY: taken once, here, and never used after (give_up 1).
+        unsafe { Home::give_up(ManuallyDrop::take(&mut self.home)) };
         if let Some(p) = panic
             && !std::thread::panicking()
         {

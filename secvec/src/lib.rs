@@ -143,9 +143,10 @@ pub use secvec_core::{
 #[cfg(feature = "accounting")]
 pub use secvec_core::{CellCounts, Snapshot, Stats};
 
-/// The vector generic over its reclaimer, for custom [`Reclaimer`]s.
+/// The vector (and its shared domain) generic over its reclaimer, for
+/// custom [`Reclaimer`]s.
 pub mod generic {
-    pub use secvec_core::SecVec;
+    pub use secvec_core::{SecVec, SharedDomain};
 }
 
 /// Hazard pointers (`haphazard`), one domain per
@@ -158,7 +159,7 @@ pub mod generic {
 /// ```
 #[cfg(feature = "hazard")]
 pub mod hazard {
-    pub use reclaim_hazard::{Family, Hazard, HazardDomain, HazardGuard, Ref, SecVec};
+    pub use reclaim_hazard::{Family, Hazard, HazardDomain, HazardGuard, Ref, SecVec, SharedDomain};
 }
 
 /// Epochs (`crossbeam-epoch`), one
@@ -171,7 +172,7 @@ pub mod hazard {
 /// ```
 #[cfg(feature = "epoch")]
 pub mod epoch {
-    pub use reclaim_epoch::{Epoch, EpochDomain, EpochGuard, Ref, SecVec};
+    pub use reclaim_epoch::{Epoch, EpochDomain, EpochGuard, Ref, SecVec, SharedDomain};
 }
 
 /// `seize`, one collector per vector.
@@ -183,7 +184,7 @@ pub mod epoch {
 /// ```
 #[cfg(feature = "seize")]
 pub mod seize {
-    pub use reclaim_seize::{Ref, SecVec, Seize, SeizeGuard};
+    pub use reclaim_seize::{Ref, SecVec, Seize, SeizeGuard, SharedDomain};
 }
 
 /// No reclamation at all: every replaced descriptor leaks, and is counted.
@@ -199,22 +200,22 @@ pub mod seize {
 /// ```
 #[cfg(feature = "leak")]
 pub mod leak {
-    pub use reclaim_leak::{Leak, Ref, SecVec};
+    pub use reclaim_leak::{Leak, Ref, SecVec, SharedDomain};
 }
 
-/// The default backend's vector: the first enabled of `hazard`, `epoch`,
-/// `seize`, `leak`.
+/// The default backend's vector and shared domain: the first enabled of
+/// `hazard`, `epoch`, `seize`, `leak`.
 #[cfg(all(feature = "epoch", not(feature = "hazard")))]
-pub use epoch::SecVec;
-/// The default backend's vector: the first enabled of `hazard`, `epoch`,
-/// `seize`, `leak`.
+pub use epoch::{SecVec, SharedDomain};
+/// The default backend's vector and shared domain: the first enabled of
+/// `hazard`, `epoch`, `seize`, `leak`.
 #[cfg(feature = "hazard")]
-pub use hazard::SecVec;
-/// The default backend's vector: the first enabled of `hazard`, `epoch`,
-/// `seize`, `leak`.
+pub use hazard::{SecVec, SharedDomain};
+/// The default backend's vector and shared domain: the first enabled of
+/// `hazard`, `epoch`, `seize`, `leak`.
 #[cfg(all(feature = "leak", not(any(feature = "hazard", feature = "epoch", feature = "seize"))))]
-pub use leak::SecVec;
-/// The default backend's vector: the first enabled of `hazard`, `epoch`,
-/// `seize`, `leak`.
+pub use leak::{SecVec, SharedDomain};
+/// The default backend's vector and shared domain: the first enabled of
+/// `hazard`, `epoch`, `seize`, `leak`.
 #[cfg(all(feature = "seize", not(any(feature = "hazard", feature = "epoch"))))]
-pub use seize::SecVec;
+pub use seize::{SecVec, SharedDomain};

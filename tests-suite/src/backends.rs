@@ -23,33 +23,26 @@ pub trait SuiteBackend: Reclaimer {
     const NAME: &'static str;
     /// Name in benchmark reports: `secvec-hazard`, ...
     const CONTENDER: &'static str;
-    /// Whether it frees retired descriptors (during the run and at drop);
-    /// false for the leaking baseline.
-    const RECLAIMS: bool;
 }
 
 impl SuiteBackend for Hazard {
     const NAME: &'static str = "hazard";
     const CONTENDER: &'static str = "secvec-hazard";
-    const RECLAIMS: bool = true;
 }
 
 impl SuiteBackend for Epoch {
     const NAME: &'static str = "epoch";
     const CONTENDER: &'static str = "secvec-epoch";
-    const RECLAIMS: bool = true;
 }
 
 impl SuiteBackend for Seize {
     const NAME: &'static str = "seize";
     const CONTENDER: &'static str = "secvec-seize";
-    const RECLAIMS: bool = true;
 }
 
 impl SuiteBackend for Leak {
     const NAME: &'static str = "leak";
     const CONTENDER: &'static str = "secvec-leak";
-    const RECLAIMS: bool = false;
 }
 
 /// Whether `SECVEC_BACKENDS` selects the backend called `name` (all are

@@ -1,8 +1,8 @@
 //! Accounting: the identities, many threads, what is freed at drop, and
 //! descriptor recycling, on every backend.
 
+use secvec_core::Reclaimer as _;
 use secvec_core::SecVec;
-use secvec_suite::backends::SuiteBackend;
 use secvec_suite::{assert_identity, for_each_backend, scaled};
 use std::thread;
 
