@@ -1,5 +1,5 @@
 //! A [`Reclaimer`] on epochs ([`crossbeam_epoch`]), with one `Collector` per
-//! vector.
+//! vector (or one for many: [`SharedDomain`]).
 //!
 //! Each thread registers with a vector's collector once (the `LocalHandle`
 //! is kept in the vector, per thread) and pins it for each operation; a

@@ -1,12 +1,12 @@
 //! A [`Reclaimer`] on hazard pointers ([`haphazard`]), with one hazard-pointer
-//! domain per vector.
+//! domain per vector (or one for many: [`SharedDomain`]).
 //!
 //! Each operation protects the current descriptor with one hazard pointer
-//! of its vector's domain (each thread caches one per vector and reuses
+//! of its vector's domain (each thread caches one per domain and reuses
 //! it); a replaced descriptor is retired into the domain and freed by a
 //! later scan once no hazard pointer names it.
 //! Garbage therefore stays bounded (by haphazard's reclamation threshold plus
-//! one per thread) even if a reader stalls, and because the domain belongs to
+//! one per thread) even if a reader stalls, and when the domain belongs to
 //! the vector, dropping the vector frees every descriptor it ever retired.
 //!
 //! Pick it when memory must stay bounded whatever the threads do (stalled or
@@ -66,8 +66,8 @@ pub struct Hazard;
 
 /// The haphazard domain family of SecVec domains. Private to this crate
 /// (it cannot be named or built outside), so no pointer of another
-/// family's domain can be mixed in; each vector makes its own `Domain` of
-/// this family.
+/// family's domain can be mixed in; each vector (or shared domain) makes
+/// its own `Domain` of this family.
 #[derive(Debug)]
 pub struct Family(());
 

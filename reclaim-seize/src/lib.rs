@@ -1,4 +1,5 @@
-//! A [`Reclaimer`] on [`seize`], with one `Collector` per vector.
+//! A [`Reclaimer`] on [`seize`], with one `Collector` per vector (or one for
+//! many: [`SharedDomain`]).
 //!
 //! seize protects everything loaded while a thread is "active" (like
 //! epochs) but tracks retired objects in batches with reference counts, so

@@ -163,7 +163,8 @@ pub mod hazard {
 }
 
 /// Epochs (`crossbeam-epoch`), one
-/// collector per vector: fast, but a pinned thread stops reclamation.
+/// collector per vector (or per [`SharedDomain`](epoch::SharedDomain)):
+/// fast, but a pinned thread stops reclamation.
 ///
 /// ```
 /// let v = secvec::epoch::SecVec::<f64>::new();
@@ -175,7 +176,8 @@ pub mod epoch {
     pub use reclaim_epoch::{Epoch, EpochDomain, EpochGuard, Ref, SecVec, SharedDomain};
 }
 
-/// `seize`, one collector per vector.
+/// `seize`, one collector per vector (or per
+/// [`SharedDomain`](seize::SharedDomain)).
 ///
 /// ```
 /// let v = secvec::seize::SecVec::<char>::new();
