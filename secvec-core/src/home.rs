@@ -113,12 +113,24 @@ impl<T> Home<T> {
     /// 2. The caller owns a share: counted by [`retiring`](Self::retiring)
     ///    for the object it just finished reclaiming, or the vector's own
     ///    (from `give_up`); given back once, as its last use of the home.
+    #[inline]
     pub(crate) unsafe fn release(home: NonNull<Home<T>>) {
         // SAFETY: safety 1.
-        let h = unsafe { home.as_ref() };
-        if !h.shared {
-            return;
+        if unsafe { home.as_ref() }.shared {
+            // SAFETY: our safety 1 and 2, passed on.
+            unsafe { Home::release_shared(home) }
         }
+    }
+
+    /// [`release`](Self::release) for a home that counts.
+    ///
+    /// # Safety
+    ///
+    /// As for `release`.
+    #[cold]
+    unsafe fn release_shared(home: NonNull<Home<T>>) {
+        // SAFETY: safety 1.
+        let h = unsafe { home.as_ref() };
         // Release/Acquire as `Arc`'s drop: every use of the home by a share
         // happens before the free.
         if h.pending.fetch_sub(1, Ordering::Release) != 1 {
@@ -131,8 +143,8 @@ impl<T> Home<T> {
         let owner = h.owner.load(Ordering::Relaxed);
         // SAFETY: the count reached 0, so the vector gave its share up
         // (after storing `owner`, from its `Arc::into_raw`; ordered before
-        // us by the Acquire load) and no other share is left: nobody uses the home
-        // any more, and this `Arc` is its only owner.
+        // us by the Acquire load) and no other share is left: nobody uses
+        // the home any more, and this `Arc` is its only owner.
         drop(unsafe { Arc::from_raw(owner) });
     }
 

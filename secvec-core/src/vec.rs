@@ -198,8 +198,11 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     pub(crate) buckets: Buckets,
     exchanger: Exchanger,
     pub(crate) max_len: usize,
-    /// Dropped in `Drop::drop`, before `home` is given up.
-    domain: ManuallyDrop<DomainOf<R>>,
+    /// The vector's own domain (the only handle on it), or a clone of a
+    /// shared one; behind an `Arc` either way, so that reaching it costs one
+    /// load and no branch. Dropped in `Drop::drop`, before `home` is given
+    /// up.
+    domain: ManuallyDrop<Arc<R::Domain>>,
     /// Every descriptor and cell points here: behind a pointer for a stable
     /// address (an `Arc`, not a `Box`, whose uniqueness moving the vector
     /// would assert, invalidating the descriptors' pointers), the only
@@ -240,12 +243,6 @@ pub(crate) enum Removed {
     Eliminated(u64),
 }
 
-/// A vector's reclamation domain: its own, or a clone of a shared one.
-enum DomainOf<R: Reclaimer> {
-    Own(R::Domain),
-    Shared(Arc<R::Domain>),
-}
-
 impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// An empty vector that can grow as far as the buckets can address.
     pub fn new() -> Self {
@@ -270,7 +267,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// [`CapacityError`] at that length. (`max_len` is clamped to what the
     /// buckets can address, `usize::MAX - 7`.)
     pub fn bounded(max_len: usize) -> Self {
-        Self::with_domain(max_len, DomainOf::Own(R::new_domain()))
+        Self::with_domain(max_len, Arc::new(R::new_domain()), false)
     }
 
     /// An empty vector in `domain`, shared with the other vectors made in
@@ -281,14 +278,16 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     /// [`bounded`](Self::bounded), in a shared domain.
     pub fn bounded_in(max_len: usize, domain: &SharedDomain<R>) -> Self {
-        Self::with_domain(max_len, DomainOf::Shared(Arc::clone(&domain.0)))
+        Self::with_domain(max_len, Arc::clone(&domain.0), true)
     }
 
-    fn with_domain(max_len: usize, domain: DomainOf<R>) -> Self {
+    /// A vector in `domain`: its own (the only handle on it), or one shared
+    /// with other vectors (`shared`).
+    fn with_domain(max_len: usize, domain: Arc<R::Domain>, shared: bool) -> Self {
         let cell_bytes = (!is_inline::<T>()).then_some(core::mem::size_of::<Cell<T>>());
         // A shared domain of a reclaimer that never frees needs no count:
         // nothing retired will ever reach the home (Reclaimer safety 6).
-        let shared = matches!(domain, DomainOf::Shared(_)) && R::RECLAIMS;
+        let shared = shared && R::RECLAIMS;
         let home = Arc::new(Home::new(cell_bytes, shared));
         let first = Descriptor::alloc(State { size: 0, seq: 0, writes: Writes::None }, &home);
         SecVec {
@@ -305,10 +304,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// The vector's reclamation domain, its own or a shared one.
     #[inline]
     fn domain(&self) -> &R::Domain {
-        match &*self.domain {
-            DomainOf::Own(d) => d,
-            DomainOf::Shared(d) => d,
-        }
+        &self.domain
     }
 
     /// The largest length this vector accepts.
@@ -1058,11 +1054,12 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
         self.home.count_freed_by_owner();
         self.home.mark_drop_started();
         let counted = self.home.is_counted();
-        // SAFETY: the domain is dropped exactly once, here, and never used
-        // after. Our own frees (or leaks for good) every retired descriptor
-        // and cell before returning (Reclaimer safety 3), while `home` is
-        // still alive (given up below); a shared one (our clone of it) may
-        // keep them, and they keep the home alive by its pending count.
+        // SAFETY: the domain handle is dropped exactly once, here, and never
+        // used after. Our own domain (whose only handle this is) frees (or
+        // leaks for good) every retired descriptor and cell before returning
+        // (Reclaimer safety 3), while `home` is still alive (given up below);
+        // a shared one may keep them, and they keep the home alive by its
+        // pending count.
         unsafe { ManuallyDrop::drop(&mut self.domain) };
         if !counted {
             // Everything retired is freed, or will never be: final now.
