@@ -12,6 +12,7 @@ impl<R: SuiteBackend, E: BenchElem> Contender for Sv<R, E> {
     const NAME: &'static str = R::CONTENDER;
     const ELEMENT: &'static str = E::NAME;
     const OPS: Ops = Ops::ALL;
+    const LEAKS: bool = !R::RECLAIMS;
     fn create() -> Self {
         Sv(SecVec::new())
     }

@@ -256,6 +256,9 @@ pub trait Contender: Sync + Sized {
     const ELEMENT: &'static str;
     /// The operations it supports.
     const OPS: Ops;
+    /// Whether it never frees what it removes (the leak backend): the
+    /// matrix bounds how much of it one process may run.
+    const LEAKS: bool = false;
 
     /// Whether it runs `workload` (stores its element type, offers its
     /// operations).
