@@ -1,5 +1,8 @@
 //! Slot storage: a fixed array of lazily allocated buckets of 16-byte slots.
 //!
+//! The array of bucket heads itself is allocated with the first bucket
+//! (an empty vector holds one null pointer instead of 61 of them).
+//!
 //! Bucket `b` holds `FIRST_BUCKET_SIZE << b` slots. Index `i` maps to
 //! `pos = i + FIRST_BUCKET_SIZE`, `hb = highest_bit(pos)`, bucket
 //! `hb - log2(FIRST_BUCKET_SIZE)`, offset `pos ^ (1 << hb)`. Buckets are
@@ -10,6 +13,7 @@
 //! 128-bit word. See the module comment of `vec.rs` for why the version
 //! makes every slot write impossible to repeat.
 
+use crate::lazy::LazyBox;
 use crate::sync::{AtomicPtr, AtomicU128, Ordering};
 use core::ptr;
 use std::collections::TryReserveError;
@@ -80,14 +84,38 @@ pub(crate) fn bucket_len(bucket: usize) -> usize {
     FIRST_BUCKET_SIZE << bucket
 }
 
+/// The bucket heads, allocated with the first bucket.
+struct Table {
+    heads: [AtomicPtr<Slot>; BUCKET_COUNT],
+}
+
 /// The bucket array. Owns every bucket it has installed.
 pub(crate) struct Buckets {
-    heads: [AtomicPtr<Slot>; BUCKET_COUNT],
+    table: LazyBox<Table>,
 }
 
 impl Buckets {
     pub(crate) fn new() -> Self {
-        Buckets { heads: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())) }
+        Buckets { table: LazyBox::new() }
+    }
+
+    /// Bucket `b`'s head (null if not installed); the table must exist.
+    ///
+    /// # Safety
+    ///
+    /// 1. A bucket was installed, and that installation happens-before
+    ///    this call (as [`Buckets::slot`]'s safety 1).
+    #[inline]
+    unsafe fn head(&self, b: usize) -> *mut Slot {
+        match self.table.get() {
+            Some(table) => table.heads[b].load(Ordering::Acquire),
+            None => {
+                debug_assert!(false, "no bucket is allocated");
+                // SAFETY: safety 1: the table is installed before any
+                // bucket, and visible to us.
+                unsafe { core::hint::unreachable_unchecked() }
+            }
+        }
     }
 
     /// The slot of index `i`, which must already be allocated.
@@ -101,7 +129,8 @@ impl Buckets {
     #[inline]
     pub(crate) unsafe fn slot(&self, i: usize) -> &Slot {
         let (b, off) = locate(i);
-        let head = self.heads[b].load(Ordering::Acquire);
+        // SAFETY: heads 1 is our point 1.
+        let head = unsafe { self.head(b) };
         debug_assert!(!head.is_null(), "bucket {b} of index {i} is not allocated");
         // SAFETY: by point 1 `head` is the start of a live allocation of
         // `bucket_len(b)` slots, which is only freed in `Drop` (needs
@@ -118,12 +147,19 @@ impl Buckets {
     #[inline]
     pub(crate) unsafe fn slots(&self, start: usize, len: usize) -> impl Iterator<Item = &Slot> {
         let (mut b, mut off) = locate(start);
-        let mut head = if len > 0 { self.heads[b].load(Ordering::Acquire) } else { ptr::null_mut() };
+        let mut head = if len > 0 {
+            // SAFETY: head 1 is our point 1 (a range of at least one index
+            // has an installed bucket).
+            unsafe { self.head(b) }
+        } else {
+            ptr::null_mut()
+        };
         (0..len).map(move |_| {
             if off == bucket_len(b) {
                 b += 1;
                 off = 0;
-                head = self.heads[b].load(Ordering::Acquire);
+                // SAFETY: head 1 is our point 1.
+                head = unsafe { self.head(b) };
             }
             debug_assert!(!head.is_null(), "bucket {b} is not allocated");
             // SAFETY: point 1: `head` is a live bucket of `bucket_len(b)`
@@ -139,8 +175,9 @@ impl Buckets {
     /// or another thread won the race).
     pub(crate) fn slot_or_alloc(&self, i: usize) -> (&Slot, usize) {
         let (b, off) = locate(i);
-        let (head, bytes) = match self.bucket_or_alloc(b) {
-            Ok(got) => got,
+        let (table, table_bytes) = self.table_or_alloc();
+        let (head, bytes) = match bucket_or_alloc(table, b) {
+            Ok((head, bytes)) => (head, bytes + table_bytes),
             Err(e) => panic!("SecVec: cannot allocate the bucket of index {i}: {e}"),
         };
         // SAFETY: `head` is a live bucket of `bucket_len(b)` slots, freed
@@ -165,9 +202,9 @@ impl Buckets {
             let overflow = Vec::<Slot>::new().try_reserve_exact(usize::MAX).expect_err("always too large");
             return (0, Err(overflow));
         }
-        let mut kept = 0;
+        let (table, mut kept) = self.table_or_alloc();
         for b in 0..=last {
-            match self.bucket_or_alloc(b) {
+            match bucket_or_alloc(table, b) {
                 Ok((_, bytes)) => kept += bytes,
                 Err(e) => return (kept, Err(e)),
             }
@@ -175,40 +212,49 @@ impl Buckets {
         (kept, Ok(()))
     }
 
-    fn bucket_or_alloc(&self, b: usize) -> Result<(*mut Slot, usize), TryReserveError> {
-        let head = self.heads[b].load(Ordering::Acquire);
-        if !head.is_null() {
-            return Ok((head, 0));
-        }
-        // Fallible, like `Vec::try_reserve`: the last buckets are larger
-        // than any address space, and a refused allocation is an error to
-        // report, not a reason to abort the process.
-        let mut fresh: Vec<Slot> = Vec::new();
-        fresh.try_reserve_exact(bucket_len(b))?;
-        fresh.extend((0..bucket_len(b)).map(|_| Slot(AtomicU128::new(0))));
-        let fresh: Box<[Slot]> = fresh.into_boxed_slice();
-        let bytes = core::mem::size_of_val(&*fresh);
-        let fresh = Box::into_raw(fresh).cast::<Slot>();
-        Ok(
-            match self.heads[b].compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire)
-            {
-                Ok(_) => (fresh, bytes),
-                Err(winner) => {
-                    // SAFETY: `fresh` came from `Box::<[Slot]>::into_raw` with
-                    // `bucket_len(b)` elements and was never shared (the CAS failed).
-                    drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(fresh, bucket_len(b))) });
-                    (winner, 0)
-                }
-            },
-        )
+    /// The bucket heads, allocated if needed, and the bytes this call
+    /// allocated and kept for them.
+    fn table_or_alloc(&self) -> (&Table, usize) {
+        let (table, made) = self
+            .table
+            .get_or_init(|| Table { heads: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())) });
+        (table, if made { core::mem::size_of::<Table>() } else { 0 })
     }
+}
+
+/// Bucket `b`'s head, allocating the bucket if needed, and the bytes this
+/// call allocated and kept.
+fn bucket_or_alloc(table: &Table, b: usize) -> Result<(*mut Slot, usize), TryReserveError> {
+    let head = table.heads[b].load(Ordering::Acquire);
+    if !head.is_null() {
+        return Ok((head, 0));
+    }
+    // Fallible, like `Vec::try_reserve`: the last buckets are larger
+    // than any address space, and a refused allocation is an error to
+    // report, not a reason to abort the process.
+    let mut fresh: Vec<Slot> = Vec::new();
+    fresh.try_reserve_exact(bucket_len(b))?;
+    fresh.extend((0..bucket_len(b)).map(|_| Slot(AtomicU128::new(0))));
+    let fresh: Box<[Slot]> = fresh.into_boxed_slice();
+    let bytes = core::mem::size_of_val(&*fresh);
+    let fresh = Box::into_raw(fresh).cast::<Slot>();
+    Ok(match table.heads[b].compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => (fresh, bytes),
+        Err(winner) => {
+            // SAFETY: `fresh` came from `Box::<[Slot]>::into_raw` with
+            // `bucket_len(b)` elements and was never shared (the CAS failed).
+            drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(fresh, bucket_len(b))) });
+            (winner, 0)
+        }
+    })
 }
 
 impl Drop for Buckets {
     fn drop(&mut self) {
+        let Some(table) = self.table.get_mut() else { return };
         // Defect 5 (`vec.rs`): free every installed bucket with
         // the length of *its own* index, wherever the gaps are.
-        for (b, head) in self.heads.iter_mut().enumerate() {
+        for (b, head) in table.heads.iter_mut().enumerate() {
             let p = head.load(Ordering::Relaxed);
             if !p.is_null() {
                 // SAFETY: every non-null head was produced by

@@ -4,7 +4,6 @@
 use crate::buckets::SlotWord;
 use crate::home::Home;
 use crate::reclaimer::Retire;
-use crate::stats::Event;
 use core::ptr::NonNull;
 
 /// A slot write that a descriptor announces: `CAS(slot[index], old,
@@ -121,10 +120,9 @@ impl Descriptor {
     /// one) and counts it.
     #[inline]
     pub(crate) fn alloc(state: State, home: &Home<Descriptor>) -> *mut Descriptor {
-        home.count(Event::Allocated);
         debug_assert!(!matches!(state.writes, Writes::Many(_)), "batches are set with `set_batch`");
         let d = Descriptor { state, home: NonNull::from(home) };
-        match home.take_block() {
+        match home.alloc_block() {
             Some(block) => {
                 let p = block.as_ptr().cast::<Descriptor>();
                 // SAFETY: a pooled block is the memory of a dropped
@@ -150,11 +148,16 @@ impl Descriptor {
         // SAFETY: safety 1 and 2: dropped once, never used again.
         unsafe { core::ptr::drop_in_place(ptr) };
         let block = NonNull::new(ptr.cast()).expect("non-null");
-        // SAFETY: `home` outlives every descriptor of its vector (see
-        // `Drop`). give 1: the descriptor was dropped above, it came from a
+        // SAFETY: `home` outlives every descriptor of its vector: the
+        // vector gives its home block up only after it has freed its own
+        // descriptors and dropped its domain; its own domain frees retired
+        // descriptors no later than its own drop, or never (`Reclaimer`
+        // safety 3), and in a shared domain each retired descriptor holds a
+        // share of the home until its reclaim is over (home.rs).
+        // free_block 1: the descriptor was dropped above, it came from a
         // `Box` (`alloc`: either `Box::new` or a pooled `Box` block) and
         // nobody uses it afterwards (our safety 2).
-        if let Err(block) = unsafe { home.as_ref().give_block(block) } {
+        if let Err(block) = unsafe { home.as_ref().free_block(block) } {
             // SAFETY: dealloc 1: as above; 2: the pool refused the block, so
             // we own it.
             unsafe { crate::pool::dealloc(block) };
@@ -253,15 +256,11 @@ impl Retire for Descriptor {
 impl Drop for Descriptor {
     #[inline]
     fn drop(&mut self) {
+        // (`Descriptor::free`, the only way a descriptor is dropped,
+        // counts it freed, with one lookup of the thread's state for the
+        // count and the pool.)
         if let Writes::Many(b) = self.state.writes {
             self.free_batch(b);
         }
-        // SAFETY: `home` outlives every descriptor of its vector: the
-        // vector gives its home block up only after it has freed its own
-        // descriptors and dropped its domain; its own domain frees retired
-        // descriptors no later than its own drop, or never (`Reclaimer`
-        // safety 3), and in a shared domain each retired descriptor holds a
-        // share of the home until its reclaim is over (home.rs).
-        unsafe { self.home.as_ref() }.count(Event::Freed);
     }
 }

@@ -44,6 +44,7 @@
 //! no longer the length (the `secvec_defect = "elimination"` build does
 //! exactly that, and the loom suite catches it).
 
+use crate::lazy::LazyBox;
 use crate::sync::{AtomicU128, Ordering};
 use crossbeam_utils::CachePadded;
 
@@ -70,14 +71,16 @@ const PATIENCE: u32 = 16;
 #[cfg(loom)]
 const PATIENCE: u32 = 1;
 
-/// The exchange slot of one vector.
+/// The exchange slot of one vector, on its own cache line, allocated by
+/// the first offer (a vector whose pushes never lose a CAS, or that is
+/// never written, does not pay for it).
 pub(crate) struct Exchanger {
-    slot: CachePadded<AtomicU128>,
+    slot: LazyBox<CachePadded<AtomicU128>>,
 }
 
 impl Exchanger {
     pub(crate) fn new() -> Self {
-        Exchanger { slot: CachePadded::new(AtomicU128::new(word(0, 0, EMPTY))) }
+        Exchanger { slot: LazyBox::new() }
     }
 
     /// Offers `value` to a popper that sees the descriptor with sequence
@@ -85,26 +88,26 @@ impl Exchanger {
     ///
     /// Sequence numbers stay below 2^62: one per installed descriptor.
     pub(crate) fn offer(&self, value: u64, seq: u64) -> bool {
+        let slot = self.slot.get_or_init(|| CachePadded::new(AtomicU128::new(word(0, 0, EMPTY)))).0;
         let offer = word(value, seq, OFFER);
         // AcqRel/Acquire on the slot: a taker's TAKEN must be seen before we
         // reuse the slot, and our reset must precede the next offer.
-        if self.slot.compare_exchange(word(0, 0, EMPTY), offer, Ordering::AcqRel, Ordering::Relaxed).is_err()
-        {
+        if slot.compare_exchange(word(0, 0, EMPTY), offer, Ordering::AcqRel, Ordering::Relaxed).is_err() {
             return false; // another pusher is offering: go back to the CAS
         }
         let taken = word(value, seq, TAKEN);
         for _ in 0..PATIENCE {
-            if self.slot.load(Ordering::Acquire) == taken {
-                self.reset(taken);
+            if slot.load(Ordering::Acquire) == taken {
+                reset(slot, taken);
                 return true;
             }
             spin();
         }
-        match self.slot.compare_exchange(offer, word(0, 0, EMPTY), Ordering::AcqRel, Ordering::Acquire) {
+        match slot.compare_exchange(offer, word(0, 0, EMPTY), Ordering::AcqRel, Ordering::Acquire) {
             Ok(_) => false, // withdrawn
             Err(_) => {
                 // Only a taker changes our offer, and only to TAKEN.
-                self.reset(taken);
+                reset(slot, taken);
                 true
             }
         }
@@ -114,21 +117,22 @@ impl Exchanger {
     /// `seq`, if there is one, and returns its value.
     #[inline]
     pub(crate) fn take(&self, seq: u64) -> Option<u64> {
-        let now = self.slot.load(Ordering::Acquire);
+        // No slot yet: nobody ever offered.
+        let slot = self.slot.get()?;
+        let now = slot.load(Ordering::Acquire);
         let (hi, value) = ((now >> 64) as u64, now as u64);
         if hi & 3 != OFFER || !matches_seq(hi >> 2, seq) {
             return None;
         }
-        self.slot
-            .compare_exchange(now, word(value, hi >> 2, TAKEN), Ordering::AcqRel, Ordering::Relaxed)
-            .ok()?;
+        slot.compare_exchange(now, word(value, hi >> 2, TAKEN), Ordering::AcqRel, Ordering::Relaxed).ok()?;
         Some(value)
     }
+}
 
-    fn reset(&self, taken: u128) {
-        let reset = self.slot.compare_exchange(taken, word(0, 0, EMPTY), Ordering::AcqRel, Ordering::Relaxed);
-        debug_assert!(reset.is_ok(), "only the offering pusher resets a taken offer");
-    }
+/// Empties `slot` after a popper took our offer `taken`.
+fn reset(slot: &AtomicU128, taken: u128) {
+    let reset = slot.compare_exchange(taken, word(0, 0, EMPTY), Ordering::AcqRel, Ordering::Relaxed);
+    debug_assert!(reset.is_ok(), "only the offering pusher resets a taken offer");
 }
 
 /// Whether an offer made at `offered` may be taken by a popper that saw

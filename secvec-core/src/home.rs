@@ -1,6 +1,9 @@
-//! The per-vector block that every descriptor points at: the pool its
-//! memory returns to, and (with the `accounting` feature) the counters it
-//! is counted in.
+//! The per-vector block that every descriptor points at: its per-thread
+//! state (`local.rs`: the pool its memory returns to, and with the
+//! `accounting` feature the counters it is counted in) and the counters
+//! that are not per thread. A [`Stats`] handle keeps it alive, so the
+//! counts stay readable after the vector is gone; the pool is emptied as
+//! soon as nothing can free into it any more.
 //!
 //! It is neither accounting nor memory management, but what both need to
 //! reach from a descriptor being freed, possibly on another thread, by the
@@ -19,18 +22,19 @@
 
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
-use crate::pool::{Block, Pool};
+use crate::local::Locals;
+use crate::pool::Block;
 use crate::stats::Event;
 #[cfg(feature = "accounting")]
-use crate::stats::{Counters, Stats};
+use crate::stats::{Counters, Snapshot, Source, Stats};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
 /// The shared block of one vector whose recycled objects are `T`s.
 pub(crate) struct Home<T> {
-    pool: Pool<T>,
+    locals: Locals<T>,
     #[cfg(feature = "accounting")]
-    counters: Arc<Counters>,
+    counters: Counters,
     /// Whether the vector is in a shared domain (of a reclaimer that
     /// reclaims): then `pending` counts and the last release frees the home.
     shared: bool,
@@ -50,9 +54,9 @@ impl<T> Home<T> {
         #[cfg(not(feature = "accounting"))]
         let _ = cell_bytes;
         Home {
-            pool: Pool::new(),
+            locals: Locals::new(),
             #[cfg(feature = "accounting")]
-            counters: Arc::new(Counters::new(core::mem::size_of::<T>(), cell_bytes)),
+            counters: Counters::new(core::mem::size_of::<T>(), cell_bytes),
             shared,
             pending: AtomicUsize::new(1),
             owner: AtomicPtr::new(core::ptr::null_mut()),
@@ -92,6 +96,9 @@ impl<T> Home<T> {
         // what the vector retired. Miri and ASan must report the use after
         // free (tests-suite/tests/shared.rs).
         if !home.shared || cfg!(secvec_defect = "home_freed_at_drop") {
+            // SAFETY: drain 1: the vector is gone and its own domain (or
+            // one that never frees) will not free into the pool any more.
+            unsafe { home.drain_pool() };
             drop(home);
             return;
         }
@@ -139,6 +146,9 @@ impl<T> Home<T> {
         // An Acquire load rather than a fence, as `Arc` does under
         // ThreadSanitizer, which does not model fences.
         h.pending.load(Ordering::Acquire);
+        // SAFETY: drain 1: the vector is gone and no retired object is
+        // left to reach the home.
+        unsafe { h.drain_pool() };
         h.mark_dropped();
         let owner = h.owner.load(Ordering::Relaxed);
         // SAFETY: the count reached 0, so the vector gave its share up
@@ -148,11 +158,37 @@ impl<T> Home<T> {
         drop(unsafe { Arc::from_raw(owner) });
     }
 
+    /// Returns every pooled block to the allocator (a `Stats` handle may
+    /// keep the home itself for much longer).
+    ///
+    /// # Safety
+    ///
+    /// 1. Nothing takes blocks from or gives blocks to the pool any more:
+    ///    the vector is gone and no retired object will be freed into it.
+    unsafe fn drain_pool(&self) {
+        for local in self.locals.iter() {
+            // SAFETY: Shard::drain 1 is our safety 1.
+            unsafe { local.pool.drain() };
+        }
+    }
+
     /// Counts `event` (nothing without the `accounting` feature).
     #[inline]
     pub(crate) fn count(&self, event: Event) {
         #[cfg(feature = "accounting")]
-        self.counters.count(event);
+        match self.locals.mine() {
+            Some(local) => local.counts.bump(event),
+            None => self.count_shared(event),
+        }
+        #[cfg(not(feature = "accounting"))]
+        let _ = event;
+    }
+
+    /// Counts `event` for a thread without a slot.
+    #[inline]
+    fn count_shared(&self, event: Event) {
+        #[cfg(feature = "accounting")]
+        self.counters.count_shared(event);
         #[cfg(not(feature = "accounting"))]
         let _ = event;
     }
@@ -191,7 +227,7 @@ impl<T> Home<T> {
     /// Brackets the drop of the vector's domain (for "reclaimed at drop").
     pub(crate) fn mark_drop_started(&self) {
         #[cfg(feature = "accounting")]
-        self.counters.mark_drop_started();
+        self.counters.mark_drop_started(|e| self.total(e));
     }
 
     /// The vector's domain is gone: "leaked" is final from now on.
@@ -200,29 +236,67 @@ impl<T> Home<T> {
         self.counters.mark_dropped();
     }
 
-    /// A handle on the counters that outlives the vector.
+    /// A handle on the counters that outlives the vector (it keeps the
+    /// home, whose pool is emptied when the vector is done with it).
     #[cfg(feature = "accounting")]
-    pub(crate) fn stats(&self) -> Stats {
-        Stats(Arc::clone(&self.counters))
+    pub(crate) fn stats(this: &Arc<Self>) -> Stats
+    where
+        T: 'static,
+    {
+        Stats(Arc::clone(this) as Arc<dyn Source>)
     }
 
-    /// A block given back on this thread earlier, counted as recycled.
+    /// The count of `event` over every thread.
+    #[cfg(feature = "accounting")]
+    fn total(&self, event: Event) -> u64 {
+        self.counters.shared().get(event) + self.locals.iter().map(|l| l.counts.get(event)).sum::<u64>()
+    }
+
+    /// Allocates the memory of one `T`: a block given back on this thread
+    /// earlier if there is one (counted as recycled), or `None`: then the
+    /// caller allocates. Counted as allocated either way.
     #[inline]
-    pub(crate) fn take_block(&self) -> Option<Block<T>> {
-        let block = self.pool.take()?;
-        self.count(Event::Recycled);
-        Some(block)
+    pub(crate) fn alloc_block(&self) -> Option<Block<T>> {
+        let Some(local) = self.locals.mine() else {
+            self.count_shared(Event::Allocated);
+            return None;
+        };
+        #[cfg(feature = "accounting")]
+        local.counts.bump(Event::Allocated);
+        // SAFETY: take 1: `mine` gave us this thread's entry, whose slot
+        // the thread keeps until this call returns.
+        let block = unsafe { local.pool.take() };
+        #[cfg(feature = "accounting")]
+        if block.is_some() {
+            local.counts.bump(Event::Recycled);
+        }
+        block
     }
 
-    /// Keeps a freed block for reuse, or hands it back to the caller to free.
+    /// Counts a `T` freed, and keeps its memory for reuse, or hands it
+    /// back to the caller to free.
     ///
     /// # Safety
     ///
-    /// 1. As [`Pool::give`]'s safety 1: `block` is a dropped `Box<T>`'s
-    ///    memory, and the caller gives up every access to it.
+    /// 1. As [`pool::Shard::give`](crate::pool::Shard::give)'s safety 2:
+    ///    `block` is a dropped `Box<T>`'s memory, and the caller gives up
+    ///    every access to it.
     #[inline]
-    pub(crate) unsafe fn give_block(&self, block: Block<T>) -> Result<(), Block<T>> {
-        // SAFETY: our safety 1 is the pool's.
-        unsafe { self.pool.give(block) }
+    pub(crate) unsafe fn free_block(&self, block: Block<T>) -> Result<(), Block<T>> {
+        let Some(local) = self.locals.mine() else {
+            self.count_shared(Event::Freed);
+            return Err(block);
+        };
+        #[cfg(feature = "accounting")]
+        local.counts.bump(Event::Freed);
+        // SAFETY: give 1: as in `alloc_block`; 2: our safety 1.
+        unsafe { local.pool.give(block) }
+    }
+}
+
+#[cfg(feature = "accounting")]
+impl<T: 'static> Source for Home<T> {
+    fn snapshot(&self) -> Snapshot {
+        self.counters.snapshot(|e| self.total(e))
     }
 }

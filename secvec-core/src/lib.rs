@@ -88,6 +88,8 @@ mod element;
 mod elimination;
 mod error;
 mod home;
+mod lazy;
+mod local;
 pub mod per_thread;
 mod pinned;
 mod pool;

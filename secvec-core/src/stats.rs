@@ -2,25 +2,22 @@
 //! same way. Compiled only with the `accounting` feature: without it there
 //! is no `stats()` to call, rather than counts that silently read zero.
 //!
-//! Counters are sharded per thread: each thread owns a shard (a cache line)
-//! and is its only writer, so counting is a plain relaxed load and store,
-//! never a shared hot word (see `thread_slot.rs`). They are plain
-//! (non-loom) atomics: they take no part in the algorithm's synchronization.
+//! Counters are sharded per thread: each thread owns a shard ([`Counts`],
+//! in its entry of the vector's per-thread state, `local.rs`) and is its
+//! only writer, so counting is a plain relaxed load and store, never a
+//! shared hot word (see `thread_slot.rs`); threads without a slot share
+//! one more shard, with atomic adds. They are plain (non-loom) atomics:
+//! they take no part in the algorithm's synchronization.
 //!
 //! Every descriptor's `Drop` counts one [`Event::Freed`]; the vector counts
 //! the descriptors it frees itself (lost a CAS, or current at drop), so
 //! `reclaimed = freed - freed_unpublished - freed_by_owner` is what the
-//! reclaimer freed. The counters live in an `Arc`, so a [`Stats`] handle
-//! stays readable after the vector is dropped; that is when "leaked" is
-//! measured.
+//! reclaimer freed. A [`Stats`] handle keeps the counters (the vector's
+//! home block, `home.rs`) alive, so it stays readable after the vector is
+//! dropped; that is when "leaked" is measured.
 
-use crate::thread_slot::{EXCLUSIVE, current};
-use crossbeam_utils::CachePadded;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Acquire, Ordering::Relaxed, Ordering::Release};
-
-/// One shard per exclusive thread slot, plus one shared overflow shard.
-const SHARDS: usize = EXCLUSIVE + 1;
 
 /// What the counters count, one counter each per shard.
 #[derive(Clone, Copy, Debug)]
@@ -53,11 +50,43 @@ impl Event {
     const COUNT: usize = 10;
 }
 
-type Shard = [AtomicU64; Event::COUNT];
+/// One counter per [`Event`]: one thread's shard of a vector's counts.
+pub(crate) struct Counts([AtomicU64; Event::COUNT]);
 
-/// The counters of one vector.
+impl Counts {
+    pub(crate) const fn new() -> Self {
+        Counts([const { AtomicU64::new(0) }; Event::COUNT])
+    }
+
+    /// Counts `event` in a shard that only the calling thread writes (a
+    /// plain load and store: another writer's counts could be lost).
+    #[inline]
+    pub(crate) fn bump(&self, event: Event) {
+        let counter = &self.0[event as usize];
+        counter.store(counter.load(Relaxed) + 1, Relaxed);
+    }
+
+    /// Counts `event` in a shard that many threads write.
+    fn add(&self, event: Event) {
+        self.0[event as usize].fetch_add(1, Relaxed);
+    }
+
+    /// The count of `event` so far.
+    pub(crate) fn get(&self, event: Event) -> u64 {
+        self.0[event as usize].load(Relaxed)
+    }
+}
+
+/// What reads one vector's counts: its home block (`home.rs`), which sums
+/// the shards of its threads.
+pub(crate) trait Source: Send + Sync {
+    fn snapshot(&self) -> Snapshot;
+}
+
+/// The counters of one vector, except the per-thread shards.
 pub(crate) struct Counters {
-    shards: [CachePadded<Shard>; SHARDS],
+    /// The shard of threads that have no thread slot.
+    shared: Counts,
     freed_by_owner: AtomicU64,
     bucket_bytes: AtomicU64,
     batch_bytes_allocated: AtomicU64,
@@ -74,7 +103,7 @@ pub(crate) struct Counters {
 impl Counters {
     pub(crate) fn new(descriptor_bytes: usize, cell_bytes: Option<usize>) -> Self {
         Counters {
-            shards: core::array::from_fn(|_| CachePadded::new(Default::default())),
+            shared: Counts::new(),
             freed_by_owner: AtomicU64::new(0),
             bucket_bytes: AtomicU64::new(0),
             batch_bytes_allocated: AtomicU64::new(0),
@@ -88,17 +117,15 @@ impl Counters {
         }
     }
 
-    #[inline]
-    pub(crate) fn count(&self, event: Event) {
-        let slot = current();
-        let counter = &self.shards[slot.unwrap_or(EXCLUSIVE)][event as usize];
-        match slot {
-            // This thread is the only writer of its exclusive shard.
-            Some(_) => counter.store(counter.load(Relaxed) + 1, Relaxed),
-            None => {
-                counter.fetch_add(1, Relaxed);
-            }
-        }
+    /// Counts `event` for a thread that has no shard of its own.
+    #[cold]
+    pub(crate) fn count_shared(&self, event: Event) {
+        self.shared.add(event);
+    }
+
+    /// The shard of threads without a slot.
+    pub(crate) fn shared(&self) -> &Counts {
+        &self.shared
     }
 
     pub(crate) fn count_freed_by_owner(&self) {
@@ -123,11 +150,12 @@ impl Counters {
         self.cells_freed_with_vector.fetch_add(n, Relaxed);
     }
 
-    /// Called by the vector's `Drop` before the domain is dropped.
-    pub(crate) fn mark_drop_started(&self) {
-        let reclaimed = self.snapshot().reclaimed;
+    /// Called by the vector's `Drop` before the domain is dropped, with
+    /// the totals over every shard.
+    pub(crate) fn mark_drop_started(&self, total: impl Fn(Event) -> u64) {
+        let reclaimed = self.snapshot(&total).reclaimed;
         self.reclaimed_before_drop.store(reclaimed, Relaxed);
-        self.cells_reclaimed_before_drop.store(self.total(Event::CellReclaimed), Relaxed);
+        self.cells_reclaimed_before_drop.store(total(Event::CellReclaimed), Relaxed);
     }
 
     /// Called by the vector's `Drop` after the domain is dropped.
@@ -136,26 +164,23 @@ impl Counters {
         self.dropped.store(true, Release);
     }
 
-    fn total(&self, event: Event) -> u64 {
-        self.shards.iter().map(|s| s[event as usize].load(Relaxed)).sum()
-    }
-
-    fn snapshot(&self) -> Snapshot {
+    /// The counts now, given the totals over every shard.
+    pub(crate) fn snapshot(&self, total: impl Fn(Event) -> u64) -> Snapshot {
         // First, and Acquire: once the vector's accounting is final (its
         // domain freed what it retired, maybe on another thread), the counts
         // read below include all of it.
         let dropped = self.dropped.load(Acquire);
-        let freed_unpublished = self.total(Event::Unpublished);
-        let allocated = self.total(Event::Allocated);
-        let retired = self.total(Event::Retired);
+        let freed_unpublished = total(Event::Unpublished);
+        let allocated = total(Event::Allocated);
+        let retired = total(Event::Retired);
         let freed_by_owner = self.freed_by_owner.load(Relaxed);
         // Relaxed per-shard reads taken while other threads run may be a
         // little out of step with each other: saturate rather than wrap.
-        let reclaimed = self.total(Event::Freed).saturating_sub(freed_unpublished + freed_by_owner);
+        let reclaimed = total(Event::Freed).saturating_sub(freed_unpublished + freed_by_owner);
         Snapshot {
             allocated,
-            recycled: self.total(Event::Recycled),
-            eliminated: self.total(Event::Eliminated),
+            recycled: total(Event::Recycled),
+            eliminated: total(Event::Eliminated),
             freed_unpublished,
             retired,
             reclaimed,
@@ -173,15 +198,15 @@ impl Counters {
                 .batch_bytes_allocated
                 .load(Relaxed)
                 .saturating_sub(self.batch_bytes_freed.load(Relaxed)),
-            cells: self.cell_bytes.map(|cell_bytes| self.cells(cell_bytes, dropped)),
+            cells: self.cell_bytes.map(|cell_bytes| self.cells(&total, cell_bytes, dropped)),
         }
     }
 
-    fn cells(&self, cell_bytes: u64, dropped: bool) -> CellCounts {
-        let allocated = self.total(Event::CellAllocated);
-        let freed_unpublished = self.total(Event::CellUnpublished);
-        let retired = self.total(Event::CellRetired);
-        let reclaimed = self.total(Event::CellReclaimed);
+    fn cells(&self, total: impl Fn(Event) -> u64, cell_bytes: u64, dropped: bool) -> CellCounts {
+        let allocated = total(Event::CellAllocated);
+        let freed_unpublished = total(Event::CellUnpublished);
+        let retired = total(Event::CellRetired);
+        let reclaimed = total(Event::CellReclaimed);
         let freed_with_vector = self.cells_freed_with_vector.load(Relaxed);
         CellCounts {
             allocated,
@@ -213,7 +238,7 @@ impl Counters {
 /// * after it is dropped, [`Snapshot::leaked`] is what the reclaimer never
 ///   freed (zero for a reclaimer that frees everything at shutdown).
 #[derive(Clone)]
-pub struct Stats(pub(crate) Arc<Counters>);
+pub struct Stats(pub(crate) Arc<dyn Source>);
 
 impl Stats {
     /// Reads all counters now. Cheap enough to call every millisecond from a
@@ -267,7 +292,8 @@ pub struct Snapshot {
     pub vector_dropped: bool,
     /// Size of one descriptor in bytes.
     pub descriptor_bytes: u64,
-    /// Bytes of slot buckets the vector allocated (freed with the vector).
+    /// Bytes of slot buckets the vector allocated, with the table of their
+    /// heads that comes with the first (freed with the vector).
     pub bucket_bytes: u64,
     /// Bytes of batch payloads (the slot writes of `extend_from_slice` and
     /// friends, 24 bytes per element) held by descriptors not yet freed:

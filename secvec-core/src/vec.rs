@@ -169,7 +169,7 @@ use crate::stats::Event;
 #[cfg(feature = "accounting")]
 use crate::stats::Stats;
 use crate::sync::{AtomicPtr, Ordering};
-use crossbeam_utils::{Backoff, CachePadded};
+use crossbeam_utils::Backoff;
 use std::collections::TryReserveError;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
@@ -194,7 +194,10 @@ use std::sync::Arc;
 /// Use it through a backend crate (`reclaim-hazard`, `reclaim-epoch`, ...)
 /// or the `secvec` facade, which fix `R`.
 pub struct SecVec<T: Element, R: Reclaimer> {
-    current: CachePadded<AtomicPtr<Descriptor>>,
+    /// Not padded to a cache line of its own: the other fields are read
+    /// with it by every operation and written never, and a vector stays
+    /// small (48 bytes) for users who hold many.
+    current: AtomicPtr<Descriptor>,
     pub(crate) buckets: Buckets,
     exchanger: Exchanger,
     pub(crate) max_len: usize,
@@ -291,7 +294,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         let home = Arc::new(Home::new(cell_bytes, shared));
         let first = Descriptor::alloc(State { size: 0, seq: 0, writes: Writes::None }, &home);
         SecVec {
-            current: CachePadded::new(AtomicPtr::new(first)),
+            current: AtomicPtr::new(first),
             buckets: Buckets::new(),
             exchanger: Exchanger::new(),
             max_len: max_len.min(ADDRESSABLE_LEN),
@@ -330,7 +333,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// and there is nothing to read.)
     #[cfg(feature = "accounting")]
     pub fn stats(&self) -> Stats {
-        self.home.stats()
+        Home::stats(&self.home)
     }
 
     /// Appends `value` and returns the index it was written at.
