@@ -135,6 +135,14 @@ impl Descriptor {
         }
     }
 
+    /// The first descriptor of a new vector, which its home counted as
+    /// allocated already (so that a vector that is never written needs no
+    /// per-thread state).
+    pub(crate) fn first(home: &Home<Descriptor>) -> *mut Descriptor {
+        let state = State { size: 0, seq: 0, writes: Writes::None };
+        Box::into_raw(Box::new(Descriptor { state, home: NonNull::from(home) }))
+    }
+
     /// Drops a descriptor (counting it freed) and gives its memory to the
     /// pool, or to the allocator if the pool is full.
     ///

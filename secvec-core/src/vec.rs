@@ -197,7 +197,7 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     /// Not padded to a cache line of its own: the other fields are read
     /// with it by every operation and written never, and a vector stays
     /// small (48 bytes) for users who hold many.
-    current: AtomicPtr<Descriptor>,
+    current: Line<AtomicPtr<Descriptor>>,
     pub(crate) buckets: Buckets,
     exchanger: Exchanger,
     pub(crate) max_len: usize,
@@ -216,6 +216,18 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     /// The vector owns `T`s (for drop check) and is `Send`/`Sync` exactly
     /// when its reclaimer and elements are.
     _marker: PhantomData<(T, R)>,
+}
+
+/// A value on a 64-byte cache line of its own.
+#[repr(align(64))]
+struct Line<T>(T);
+
+impl<T> core::ops::Deref for Line<T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
 
 /// What one attempt of an operation decided, given the current state.
@@ -292,9 +304,9 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         // nothing retired will ever reach the home (Reclaimer safety 6).
         let shared = shared && R::RECLAIMS;
         let home = Arc::new(Home::new(cell_bytes, shared));
-        let first = Descriptor::alloc(State { size: 0, seq: 0, writes: Writes::None }, &home);
+        let first = Descriptor::first(&home);
         SecVec {
-            current: AtomicPtr::new(first),
+            current: Line(AtomicPtr::new(first)),
             buckets: Buckets::new(),
             exchanger: Exchanger::new(),
             max_len: max_len.min(ADDRESSABLE_LEN),
