@@ -120,10 +120,10 @@ pub fn markdown(costs: &[Cost]) -> String {
             _ => "-".into(),
         };
         out.push_str(&format!(
-            "| {} | {} | {:.2} µs | {:.0} B | {:.0} B | {part} |\n",
+            "| {} | {} | {:.1} ns | {:.0} B | {:.0} B | {part} |\n",
             c.name,
             c.domain,
-            c.create_ns / 1e3,
+            c.create_ns,
             c.bytes_empty,
             c.bytes_used
         ));

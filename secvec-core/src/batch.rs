@@ -50,7 +50,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         guard: &mut R::Guard<'_>,
         iter: I,
     ) -> Result<Range<usize>, BatchCapacityError<Vec<T>>> {
-        let owned = UnpublishedMany::new(iter, &self.home);
+        let owned = UnpublishedMany::new(iter, self.home());
         let news = owned.bits();
         let n = news.len();
         let appended = self.transact(
@@ -65,7 +65,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                     return Step::Done(Err(s.size));
                 }
                 let (bytes, allocated) = self.buckets.ensure(s.size + n);
-                self.home.add_bucket_bytes(bytes);
+                self.home().add_bucket_bytes(bytes);
                 if let Err(e) = allocated {
                     panic!("SecVec: cannot allocate the slots of indices {}..{}: {e}", s.size, s.size + n);
                 }

@@ -115,6 +115,11 @@ unsafe impl Send for Descriptor {}
 // SAFETY: as above; `state` is plain immutable data.
 unsafe impl Sync for Descriptor {}
 
+/// See [`Descriptor::empty_state`]. Its `home` is never used: only
+/// allocated descriptors are counted, freed or retired.
+static EMPTY: Descriptor =
+    Descriptor { state: State { size: 0, seq: 0, writes: Writes::None }, home: NonNull::dangling() };
+
 impl Descriptor {
     /// Allocates a descriptor (reusing a pooled block if this thread has
     /// one) and counts it.
@@ -135,12 +140,19 @@ impl Descriptor {
         }
     }
 
-    /// The first descriptor of a new vector, which its home counted as
-    /// allocated already (so that a vector that is never written needs no
-    /// per-thread state).
-    pub(crate) fn first(home: &Home<Descriptor>) -> *mut Descriptor {
-        let state = State { size: 0, seq: 0, writes: Writes::None };
-        Box::into_raw(Box::new(Descriptor { state, home: NonNull::from(home) }))
+    /// The state of every vector that has never been written (length 0,
+    /// sequence number 0): one shared, immutable static, so that creating
+    /// a vector allocates nothing. It is never retired or freed (see
+    /// [`is_empty_state`](Self::is_empty_state)), and never written
+    /// through the pointer, which only reads may use.
+    pub(crate) fn empty_state() -> *mut Descriptor {
+        (&raw const EMPTY).cast_mut()
+    }
+
+    /// Whether `ptr` is [`empty_state`](Self::empty_state)'s static.
+    #[inline]
+    pub(crate) fn is_empty_state(ptr: *const Descriptor) -> bool {
+        core::ptr::eq(ptr, &raw const EMPTY)
     }
 
     /// Drops a descriptor (counting it freed) and gives its memory to the

@@ -1,7 +1,9 @@
-//! A box allocated by its first user: what an empty vector does not pay
-//! for (the bucket table, the exchange slot) until it needs it.
+//! A box or an `Arc` allocated by its first user: what an empty vector
+//! does not pay for (its home block, the bucket table, the exchange slot)
+//! until it needs it.
 //!
-//! Any number of threads may race to fill an empty [`LazyBox`]: each
+//! Any number of threads may race to fill an empty [`LazyBox`] or
+//! [`LazyArc`]: each
 //! allocates its own value and tries `CAS(null -> its own)`; the loser
 //! frees its allocation and uses the winner's. The value is never replaced
 //! or freed before the `LazyBox` is dropped, so a reference handed out
@@ -10,6 +12,7 @@
 
 use crate::sync::{AtomicPtr, Ordering};
 use core::ptr;
+use std::sync::Arc;
 
 /// A `Box<T>` that starts out empty and is filled once.
 pub(crate) struct LazyBox<T> {
@@ -84,6 +87,82 @@ impl<T> Drop for LazyBox<T> {
     }
 }
 
+/// An `Arc<T>` that starts out empty and is filled once; this handle owns
+/// one strong count of it.
+pub(crate) struct LazyArc<T> {
+    /// Null, or from `Arc::into_raw`.
+    ptr: AtomicPtr<T>,
+}
+
+impl<T> LazyArc<T> {
+    /// An empty handle (allocates nothing).
+    pub(crate) fn new() -> Self {
+        LazyArc { ptr: AtomicPtr::new(ptr::null_mut()) }
+    }
+
+    /// The value, if some thread has filled the handle.
+    #[inline]
+    pub(crate) fn get(&self) -> Option<&T> {
+        let p = self.ptr.load(Ordering::Acquire);
+        // SAFETY: a non-null pointer came from `Arc::into_raw` in `fill`
+        // (its contents visible through the Acquire load), and our strong
+        // count keeps it alive until `take` or `Drop`, which need `&mut`.
+        (!p.is_null()).then(|| unsafe { &*p })
+    }
+
+    /// The value, made with `make` if the handle is still empty (as
+    /// [`LazyBox::get_or_init`]).
+    #[inline]
+    pub(crate) fn get_or_init(&self, make: impl FnOnce() -> T) -> &T {
+        match self.get() {
+            Some(v) => v,
+            None => self.fill(make()),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fill(&self, value: T) -> &T {
+        let fresh = Arc::into_raw(Arc::new(value)).cast_mut();
+        match self.ptr.compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
+            // SAFETY: just published; our strong count keeps it alive.
+            Ok(_) => unsafe { &*fresh },
+            Err(winner) => {
+                // SAFETY: `fresh` came from `Arc::into_raw` above and was
+                // never shared (the CAS failed): its only count goes.
+                drop(unsafe { Arc::from_raw(fresh) });
+                // SAFETY: the winner's, as in `get`.
+                unsafe { &*winner }
+            }
+        }
+    }
+
+    /// Another strong count of the value, made with `make` if needed.
+    pub(crate) fn clone_or_init(&self, make: impl FnOnce() -> T) -> Arc<T> {
+        let p: *const T = self.get_or_init(make);
+        // SAFETY: `p` came from `Arc::into_raw` and our own count keeps it
+        // alive while we add one for the caller, who owns it.
+        unsafe {
+            Arc::increment_strong_count(p);
+            Arc::from_raw(p)
+        }
+    }
+
+    /// Our strong count, leaving the handle empty.
+    pub(crate) fn take(&mut self) -> Option<Arc<T>> {
+        let p = self.ptr.swap(ptr::null_mut(), Ordering::Relaxed);
+        // SAFETY: from `Arc::into_raw`, with our count, handed over once
+        // (the handle is empty afterwards).
+        (!p.is_null()).then(|| unsafe { Arc::from_raw(p) })
+    }
+}
+
+impl<T> Drop for LazyArc<T> {
+    fn drop(&mut self) {
+        drop(self.take());
+    }
+}
+
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
@@ -107,5 +186,18 @@ mod tests {
         });
         assert_eq!(won, 1, "exactly one thread's value is kept");
         assert!(b.get().is_some());
+    }
+
+    #[test]
+    fn an_arc_is_made_once_and_counted() {
+        let mut a: LazyArc<u32> = LazyArc::new();
+        assert!(a.get().is_none());
+        assert_eq!(*a.get_or_init(|| 7), 7);
+        let other = a.clone_or_init(|| 9);
+        assert_eq!((*other, Arc::strong_count(&other)), (7, 2), "made once, one count each");
+        let ours = a.take().expect("filled");
+        assert!(a.get().is_none(), "empty once taken");
+        drop(ours);
+        assert_eq!(Arc::strong_count(&other), 1);
     }
 }

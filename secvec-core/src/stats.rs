@@ -102,13 +102,8 @@ pub(crate) struct Counters {
 
 impl Counters {
     pub(crate) fn new(descriptor_bytes: usize, cell_bytes: Option<usize>) -> Self {
-        let mut shared = Counts::new();
-        // The vector's first descriptor, allocated with its home
-        // (`Descriptor::first`): counted here, so that an empty vector
-        // needs no per-thread entry.
-        *shared.0[Event::Allocated as usize].get_mut() = 1;
         Counters {
-            shared,
+            shared: Counts::new(),
             freed_by_owner: AtomicU64::new(0),
             bucket_bytes: AtomicU64::new(0),
             batch_bytes_allocated: AtomicU64::new(0),

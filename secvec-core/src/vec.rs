@@ -163,6 +163,7 @@ use crate::element::{
 use crate::elimination::Exchanger;
 use crate::error::{CapacityError, IndexOutOfBounds};
 use crate::home::Home;
+use crate::lazy::LazyArc;
 use crate::reclaimer::Reclaimer;
 use crate::shared::SharedDomain;
 use crate::stats::Event;
@@ -194,9 +195,11 @@ use std::sync::Arc;
 /// Use it through a backend crate (`reclaim-hazard`, `reclaim-epoch`, ...)
 /// or the `secvec` facade, which fix `R`.
 pub struct SecVec<T: Element, R: Reclaimer> {
-    /// Not padded to a cache line of its own: the other fields are read
-    /// with it by every operation and written never, and a vector stays
-    /// small (48 bytes) for users who hold many.
+    /// The only word every write swings, on a 64-byte line of its own, so
+    /// that writers do not take the read-mostly fields below away from
+    /// other threads (a vector is 128 bytes, not 256 as with a 128-byte
+    /// `CachePadded`). Starts at the shared empty state, which allocates
+    /// nothing (`Descriptor::empty_state`).
     current: Line<AtomicPtr<Descriptor>>,
     pub(crate) buckets: Buckets,
     exchanger: Exchanger,
@@ -208,11 +211,14 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     domain: ManuallyDrop<Arc<R::Domain>>,
     /// Every descriptor and cell points here: behind a pointer for a stable
     /// address (an `Arc`, not a `Box`, whose uniqueness moving the vector
-    /// would assert, invalidating the descriptors' pointers), the only
-    /// reference, given up in `Drop::drop` after an own domain is dropped
-    /// (home.rs says why that, or its pending count, keeps it alive long
-    /// enough).
-    pub(crate) home: ManuallyDrop<Arc<Home<Descriptor>>>,
+    /// would assert, invalidating the descriptors' pointers), allocated by
+    /// the first write (or `stats`), given up in `Drop::drop` after an own
+    /// domain is dropped (home.rs says why that, or its pending count,
+    /// keeps it alive long enough).
+    home: LazyArc<Home<Descriptor>>,
+    /// Whether the home must count its pending shares (home.rs): the
+    /// vector is in a shared domain of a reclaimer that frees.
+    counted: bool,
     /// The vector owns `T`s (for drop check) and is `Send`/`Sync` exactly
     /// when its reclaimer and elements are.
     _marker: PhantomData<(T, R)>,
@@ -299,21 +305,30 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// A vector in `domain`: its own (the only handle on it), or one shared
     /// with other vectors (`shared`).
     fn with_domain(max_len: usize, domain: Arc<R::Domain>, shared: bool) -> Self {
-        let cell_bytes = (!is_inline::<T>()).then_some(core::mem::size_of::<Cell<T>>());
-        // A shared domain of a reclaimer that never frees needs no count:
-        // nothing retired will ever reach the home (Reclaimer safety 6).
-        let shared = shared && R::RECLAIMS;
-        let home = Arc::new(Home::new(cell_bytes, shared));
-        let first = Descriptor::first(&home);
         SecVec {
-            current: Line(AtomicPtr::new(first)),
+            current: Line(AtomicPtr::new(Descriptor::empty_state())),
             buckets: Buckets::new(),
             exchanger: Exchanger::new(),
             max_len: max_len.min(ADDRESSABLE_LEN),
             domain: ManuallyDrop::new(domain),
-            home: ManuallyDrop::new(home),
+            home: LazyArc::new(),
+            // A shared domain of a reclaimer that never frees needs no
+            // count: nothing retired will ever reach the home (Reclaimer
+            // safety 6).
+            counted: shared && R::RECLAIMS,
             _marker: PhantomData,
         }
+    }
+
+    /// The vector's home block, allocated by the first call.
+    #[inline]
+    pub(crate) fn home(&self) -> &Home<Descriptor> {
+        self.home.get_or_init(|| self.new_home())
+    }
+
+    fn new_home(&self) -> Home<Descriptor> {
+        let cell_bytes = (!is_inline::<T>()).then_some(core::mem::size_of::<Cell<T>>());
+        Home::new(cell_bytes, self.counted)
     }
 
     /// The vector's reclamation domain, its own or a shared one.
@@ -345,7 +360,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// and there is nothing to read.)
     #[cfg(feature = "accounting")]
     pub fn stats(&self) -> Stats {
-        Home::stats(&self.home)
+        Home::stats(&self.home.clone_or_init(|| self.new_home()))
     }
 
     /// Appends `value` and returns the index it was written at.
@@ -370,7 +385,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     #[inline]
     pub(crate) fn try_push_in(&self, guard: &mut R::Guard<'_>, value: T) -> Result<usize, CapacityError<T>> {
-        let new = into_bits(value, &self.home);
+        let new = into_bits(value, self.home());
         let bits = new.bits();
         let pushed = self.transact(
             guard,
@@ -379,7 +394,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                     return Step::Done(Err(self.max_len));
                 }
                 let (slot, bytes) = self.buckets.slot_or_alloc(s.size);
-                self.home.add_bucket_bytes(bytes);
+                self.home().add_bucket_bytes(bytes);
                 Step::Install {
                     size: s.size + 1,
                     write: Write::One(PendingWrite { index: s.size, old: slot.load(), new: bits }),
@@ -432,7 +447,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                     return None;
                 }
                 let bits = self.exchanger.take(s.seq)?;
-                self.home.count(Event::Eliminated);
+                self.home().count(Event::Eliminated);
                 Some(Some(Removed::Eliminated(bits)))
             },
         )
@@ -447,7 +462,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         index: usize,
         value: T,
     ) -> Result<u64, IndexOutOfBounds> {
-        let new = into_bits(value, &self.home);
+        let new = into_bits(value, self.home());
         let bits = new.bits();
         let old = self.transact(
             guard,
@@ -519,7 +534,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         if is_inline::<T>() {
             return;
         }
-        self.home.count(Event::CellRetired);
+        self.home().count(Event::CellRetired);
         #[cfg(not(secvec_defect = "drop_removed_at_once"))]
         // SAFETY: retire 1: the cell came from `into_bits` and is freed only
         // by the reclaimer, after this. 2 and 3: our safety 1 (removed, so
@@ -527,7 +542,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         // any more; retired once). 4: our safety 2.
         unsafe {
             #[cfg(feature = "accounting")]
-            self.home.retiring(); // the cell counts itself reclaimed in the home
+            self.home().retiring(); // the cell counts itself reclaimed in the home
             R::retire(self.domain(), guard, cell_ptr::<T>(bits))
         };
         // Negative control, built only with `--cfg
@@ -625,7 +640,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     pub fn try_reserve(&self, additional: usize) -> Result<(), TryReserveError> {
         let want = self.len().saturating_add(additional).min(self.max_len);
         let (bytes, result) = self.buckets.ensure(want);
-        self.home.add_bucket_bytes(bytes);
+        self.home().add_bucket_bytes(bytes);
         result
     }
 }
@@ -650,7 +665,7 @@ impl<T: Element + Clone, R: Reclaimer> SecVec<T, R> {
         match self.pop_bits(guard, true)? {
             // SAFETY: the pushing thread gave its element up with the offer
             // (`take_unpublished` 1: never published, now ours alone).
-            Removed::Eliminated(bits) => Some(unsafe { take_unpublished::<T>(bits, &self.home) }),
+            Removed::Eliminated(bits) => Some(unsafe { take_unpublished::<T>(bits, self.home()) }),
             // SAFETY: our descriptor removed it (then_retire 1); the guard
             // is this vector's.
             Removed::Published(bits) => Some(unsafe { self.then_retire(guard, bits, T::clone) }),
@@ -898,7 +913,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                 },
             };
             let next = if spare.is_null() {
-                Descriptor::alloc(next_state, &self.home)
+                Descriptor::alloc(next_state, self.home())
             } else {
                 // SAFETY: `spare` is our own allocation, never published
                 // (its CAS failed), so we have exclusive access. A batch's
@@ -938,10 +953,17 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                         // From our local copy: `next` may already be retired.
                         _ => self.complete(&next_state),
                     }
-                    self.home.count(Event::Retired);
+                    if Descriptor::is_empty_state(cur) {
+                        // The shared static of a new vector: nothing to
+                        // retire.
+                        return out;
+                    }
+                    let home = self.home();
+                    home.count(Event::Retired);
                     // Its reclaim gives the home this share back.
-                    self.home.retiring();
-                    // SAFETY: 1. `cur` came from `Descriptor::alloc` and is
+                    home.retiring();
+                    // SAFETY: 1. `cur` came from `Descriptor::alloc` (it is
+                    // not the empty state, checked above) and is
                     // not freed: our guard protects it. 2. Our CAS unlinked
                     // it; a descriptor is installed once, and its memory can
                     // be installed again (as a new descriptor, from the
@@ -962,7 +984,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     fn free_unpublished(&self, spare: *mut Descriptor) {
         if !spare.is_null() {
-            self.home.count(Event::Unpublished);
+            self.home().count(Event::Unpublished);
             // SAFETY: `spare` came from `Descriptor::alloc` and was never
             // published (every CAS with it failed): we own it alone.
             unsafe { Descriptor::free(spare) };
@@ -1060,15 +1082,23 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
                     panic.get_or_insert(p);
                 }
             }
-            self.home.count_cells_freed_with_vector(state.size as u64);
+            if let Some(home) = self.home.get() {
+                home.count_cells_freed_with_vector(state.size as u64);
+            }
         }
-        // SAFETY: `&mut self`: no guard of ours is alive, so the current
-        // descriptor (from `Descriptor::alloc`, never retired) is ours alone
-        // to free.
-        unsafe { Descriptor::free(cur) };
-        self.home.count_freed_by_owner();
-        self.home.mark_drop_started();
-        let counted = self.home.is_counted();
+        if !Descriptor::is_empty_state(cur) {
+            // SAFETY: `&mut self`: no guard of ours is alive, so the
+            // current descriptor (from `Descriptor::alloc`, never retired)
+            // is ours alone to free.
+            unsafe { Descriptor::free(cur) };
+            // A descriptor was allocated, so the home was.
+            self.home().count_freed_by_owner();
+        }
+        // A vector whose home was never made never retired anything.
+        let home = self.home.take();
+        if let Some(home) = &home {
+            home.mark_drop_started();
+        }
         // SAFETY: the domain handle is dropped exactly once, here, and never
         // used after. Our own domain (whose only handle this is) frees (or
         // leaks for good) every retired descriptor and cell before returning
@@ -1076,12 +1106,14 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
         // a shared one may keep them, and they keep the home alive by its
         // pending count.
         unsafe { ManuallyDrop::drop(&mut self.domain) };
-        if !counted {
-            // Everything retired is freed, or will never be: final now.
-            self.home.mark_dropped();
+        if let Some(home) = home {
+            if !home.is_counted() {
+                // Everything retired is freed, or will never be: final now.
+                home.mark_dropped();
+            }
+            // SAFETY: taken once, here, and never used after (give_up 1).
+            unsafe { Home::give_up(home) };
         }
-        // SAFETY: taken once, here, and never used after (give_up 1).
-        unsafe { Home::give_up(ManuallyDrop::take(&mut self.home)) };
         if let Some(p) = panic
             && !std::thread::panicking()
         {

@@ -125,7 +125,8 @@
 //! v.pop();
 //! let stats = v.stats(); // outlives the vector
 //! let live = stats.snapshot();
-//! assert_eq!(live.retired, 2); // two operations replaced two descriptors
+//! assert_eq!(live.allocated, 2); // two operations installed a descriptor each
+//! assert_eq!(live.retired, 1); // the second replaced the first (a new vector allocates none)
 //! drop(v);
 //! assert_eq!(stats.snapshot().leaked(), Some(0)); // the reclaimer freed them all
 //! # }
@@ -194,6 +195,7 @@ pub mod seize {
 /// ```
 /// let v = secvec::leak::SecVec::<u8>::new();
 /// v.push(1);
+/// v.push(2); // replaces the descriptor of the first push
 /// # #[cfg(feature = "accounting")] {
 /// let stats = v.stats();
 /// drop(v);
