@@ -45,3 +45,6 @@ expect_failure "home-freed-at-drop under ASan (hazard, pool off)" "heap-use-afte
   env ASAN_OPTIONS=detect_leaks=0 SECVEC_BACKENDS=hazard \
   SAN_CFG='--cfg secvec_no_pool --cfg secvec_defect="home_freed_at_drop"' \
   bash -c "source .ci/lib.sh; san address asan-home -p secvec-suite --test shared -- a_dropped_vector_leaves_its_garbage_to_the_domain"
+
+step "controls 10: a lazy fill that stores instead of compare-and-swapping (two first writers, two homes) is caught by loom"
+loom_control lazy_fill_store loom first_writes_race_to_make_the_home "counted in the vector's one home"

@@ -565,7 +565,13 @@ fn main() {
         (false, false) => 100_000,
     };
     bar.cell(&format!("leak report: cost of a vector, {cost_n} of each"));
-    let cost = secvec_benches::cost::markdown(&secvec_benches::cost::all(cost_n));
+    let costs = secvec_benches::cost::all(cost_n);
+    let cost_checks = secvec_benches::cost::targets(&costs);
+    let cost = format!(
+        "{}\nTargets (issue 17), in this run:\n\n{}",
+        secvec_benches::cost::markdown(&costs),
+        report::checks_markdown(&cost_checks)
+    );
     bar.finish();
 
     let dir = report_dir();
@@ -639,7 +645,8 @@ fn main() {
     .expect("write leak-report.md");
     let doc = json!({ "meta": { "machine": machine, "threads": THREADS, "scaling_threads": SCALING, "ops": ops,
                                 "long_reader_len": LONG_LEN, "quick": quick, "smoke": smoke() },
-                      "rows": rows.iter().map(row_json).collect::<Vec<_>>() });
+                      "rows": rows.iter().map(row_json).collect::<Vec<_>>(),
+                      "targets": report::checks_json(&cost_checks) });
     std::fs::write(dir.join("leak-report.json"), serde_json::to_string(&doc).expect("serialize"))
         .expect("write leak-report.json");
     secvec_benches::html::write_index(&dir).expect("write index.html");

@@ -11,6 +11,7 @@
 //! runs). Heap bytes are exact and repeatable; RSS would add the
 //! allocator's slack and page rounding.
 
+use crate::report::Check;
 use secvec_core::{SecVec, SharedDomain};
 use secvec_suite::alloc::live_bytes;
 use secvec_suite::backends::SuiteBackend;
@@ -121,12 +122,55 @@ pub fn markdown(costs: &[Cost]) -> String {
         };
         out.push_str(&format!(
             "| {} | {} | {:.1} ns | {:.0} B | {:.0} B | {part} |\n",
-            c.name,
-            c.domain,
-            c.create_ns,
-            c.bytes_empty,
-            c.bytes_used
+            c.name, c.domain, c.create_ns, c.bytes_empty, c.bytes_used
         ));
     }
     out
+}
+
+/// Issue 17's targets, from one run's costs: per backend, an empty vector
+/// in a shared domain at most 2x boxcar's bytes (P14) and creation time
+/// (P15), and SecVec's own part of an empty vector (its bytes in a shared
+/// domain, where the domain is not its own) at most 1 KiB (P16). Checks
+/// whose rows are missing are left out.
+pub fn targets(costs: &[Cost]) -> Vec<Check> {
+    let mut out = Vec::new();
+    let Some(boxcar) = costs.iter().find(|c| c.name == "boxcar") else { return out };
+    for c in costs.iter().filter(|c| c.domain == "shared") {
+        let (bytes, time) = (c.bytes_empty / boxcar.bytes_empty, c.create_ns / boxcar.create_ns);
+        out.push(Check::at_most(
+            "P14",
+            format!("bytes per empty vector, {} shared / boxcar", c.name),
+            bytes,
+            2.0,
+            "x",
+        ));
+        out.push(Check::at_most("P15", format!("creation, {} shared / boxcar", c.name), time, 2.0, "x"));
+        let what = format!("SecVec's own part of an empty vector, {}", c.name);
+        out.push(Check::at_most("P16", what, c.bytes_empty, 1024.0, " B"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cost(name: &'static str, domain: &'static str, create_ns: f64, bytes_empty: f64) -> Cost {
+        Cost { name, domain, create_ns, bytes_empty, bytes_used: bytes_empty }
+    }
+
+    #[test]
+    fn targets_compare_shared_rows_with_boxcar() {
+        let boxcar = cost("boxcar", "-", 10.0, 480.0);
+        let small =
+            [boxcar.clone(), cost("secvec-x", "own", 50.0, 600.0), cost("secvec-x", "shared", 12.0, 128.0)];
+        let checks = targets(&small);
+        assert_eq!(checks.iter().map(|c| c.target).collect::<Vec<_>>(), ["P14", "P15", "P16"]);
+        assert!(checks.iter().all(Check::met), "{checks:?}");
+        // Negative control: today's eager vector (~9.7 KiB, 1 µs) fails all three.
+        let eager = [boxcar, cost("secvec-x", "shared", 1100.0, 9920.0)];
+        assert!(targets(&eager).iter().all(|c| !c.met()));
+        assert!(targets(&[cost("secvec-x", "shared", 1.0, 1.0)]).is_empty(), "no boxcar row, no checks");
+    }
 }

@@ -111,10 +111,18 @@ fn sections(md: &str, ids: &mut Vec<(String, String)>) -> String {
     out
 }
 
-/// The scoreboard: every target check of `matrix.json`, met or not.
+/// The scoreboard: every target check of `matrix.json`, then of
+/// `leak-report.json` (the cost of a vector), met or not.
 fn scoreboard(dir: &Path) -> Option<String> {
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("matrix.json")).ok()?).ok()?;
-    let checks = doc["targets"].as_array()?;
+    let read = |file: &str| -> Option<Value> {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(file)).ok()?).ok()
+    };
+    let doc = read("matrix.json")?;
+    let mut checks: Vec<Value> = doc["targets"].as_array()?.clone();
+    if let Some(leak) = read("leak-report.json") {
+        checks.extend(leak["targets"].as_array().into_iter().flatten().cloned());
+    }
+    let checks = &checks;
     let mut ids: Vec<&str> = Vec::new();
     for c in checks {
         let id = c["target"].as_str().unwrap_or("?");

@@ -129,15 +129,21 @@ pub fn json(cells: &[Cell], checks: &[Check], meta: Value) -> Value {
             })
         })
         .collect();
-    let checks: Vec<Value> = checks
+    let checks = checks_json(checks);
+    json!({ "meta": meta, "cells": rows, "targets": checks })
+}
+
+/// Target checks as JSON (the `targets` array of `matrix.json` and
+/// `leak-report.json`, which the page's scoreboard reads).
+pub fn checks_json(checks: &[Check]) -> Vec<Value> {
+    checks
         .iter()
         .map(|c| {
             json!({ "target": c.target, "check": c.what, "measured": c.measured, "needed": c.needed,
                     "at_most": c.at_most, "unit": c.unit, "shown": c.shown(), "needed_shown": c.needed_shown(),
                     "met": c.met() })
         })
-        .collect();
-    json!({ "meta": meta, "cells": rows, "targets": checks })
+        .collect()
 }
 
 /// A short description of the machine and the run, for report headers.
@@ -189,6 +195,18 @@ impl Check {
     /// A ratio that must be at least `needed`.
     pub fn at_least(target: &'static str, what: String, measured: f64, needed: f64) -> Check {
         Check { target, what, measured, needed, at_most: false, unit: "x" }
+    }
+
+    /// A value that must be at most `needed`, in `unit` (`"x"` for a
+    /// ratio, `" ns"`, `" B"`).
+    pub fn at_most(
+        target: &'static str,
+        what: String,
+        measured: f64,
+        needed: f64,
+        unit: &'static str,
+    ) -> Check {
+        Check { target, what, measured, needed, at_most: true, unit }
     }
 
     /// Whether the target is met in this check.
@@ -290,9 +308,15 @@ pub fn targets(cells: &[Cell]) -> Vec<Check> {
     out
 }
 
-/// The checks as Markdown: a summary line per target, then every check.
+/// The checks as a Markdown section: a summary line per target, then
+/// every check.
 pub fn targets_markdown(checks: &[Check]) -> String {
-    let mut out = String::from("\n## Targets\n\nRatios within this run; latencies of this run.\n\n");
+    format!("\n## Targets\n\nRatios within this run; latencies of this run.\n\n{}", checks_markdown(checks))
+}
+
+/// The checks as Markdown, without a heading.
+pub fn checks_markdown(checks: &[Check]) -> String {
+    let mut out = String::new();
     let mut ids: Vec<&str> = Vec::new();
     for c in checks {
         if !ids.contains(&c.target) {

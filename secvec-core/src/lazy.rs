@@ -124,6 +124,19 @@ impl<T> LazyArc<T> {
     #[inline(never)]
     fn fill(&self, value: T) -> &T {
         let fresh = Arc::into_raw(Arc::new(value)).cast_mut();
+        // Negative control, built only with `--cfg
+        // secvec_defect="lazy_fill_store"`: a fill that stores instead of
+        // compare-and-swapping, so two first users can each keep their own
+        // value (the earlier one leaks). The loom suite must catch it
+        // (`first_writes_race_to_make_the_home`).
+        #[cfg(secvec_defect = "lazy_fill_store")]
+        {
+            self.ptr.store(fresh, Ordering::Release);
+            // SAFETY: just published; leaked if overwritten, never freed
+            // early.
+            return unsafe { &*fresh };
+        }
+        #[cfg_attr(secvec_defect = "lazy_fill_store", allow(unreachable_code))]
         match self.ptr.compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
             // SAFETY: just published; our strong count keeps it alive.
             Ok(_) => unsafe { &*fresh },
@@ -139,9 +152,13 @@ impl<T> LazyArc<T> {
 
     /// Another strong count of the value, made with `make` if needed.
     pub(crate) fn clone_or_init(&self, make: impl FnOnce() -> T) -> Arc<T> {
-        let p: *const T = self.get_or_init(make);
-        // SAFETY: `p` came from `Arc::into_raw` and our own count keeps it
-        // alive while we add one for the caller, who owns it.
+        self.get_or_init(make);
+        // The pointer itself, not one derived from the `&T` above: only it
+        // may reach the `Arc`'s counts.
+        let p = self.ptr.load(Ordering::Acquire);
+        // SAFETY: `p` came from `Arc::into_raw` (filled just above) and our
+        // own count keeps it alive while we add one for the caller, who
+        // owns it.
         unsafe {
             Arc::increment_strong_count(p);
             Arc::from_raw(p)

@@ -249,3 +249,37 @@ fn a_batch_races_set_and_pop_n() {
 fn truncate_races_push_and_pop_n() {
     let _ = explore(&[1, 2, 3], &[&[Op::Truncate(1), Op::Get(1)], &[Op::Push(4), Op::PopN(2)]], 4);
 }
+
+/// Two threads write a new vector at once: both race to make its home
+/// block and its bucket table (lazy.rs). Exactly one of each survives:
+/// every installed descriptor is counted in the vector's one home (a lost
+/// home would take its counts with it), and nothing is lost or doubled.
+/// The negative control (`--cfg secvec_defect="lazy_fill_store"`, a fill
+/// that stores instead of compare-and-swapping) must fail here.
+#[test]
+fn first_writes_race_to_make_the_home() {
+    let mut model = loom::model::Builder::new();
+    model.preemption_bound = Some(4);
+    model.check(|| {
+        let v: Arc<SecVec<u8, AtDrop>> = Arc::new(SecVec::new());
+        let other = {
+            let v = Arc::clone(&v);
+            loom::thread::spawn(move || v.push(2))
+        };
+        let mine = v.push(1);
+        let theirs = other.join().unwrap();
+        let mut at = [mine, theirs];
+        at.sort_unstable();
+        assert_eq!(at, [0, 1], "two pushes, two distinct indices");
+        let mut got = v.to_vec();
+        got.sort_unstable();
+        assert_eq!(got, [1, 2]);
+        let s = v.stats().snapshot();
+        assert_eq!(
+            s.allocated - s.freed_unpublished,
+            2 - s.eliminated,
+            "every installed descriptor is counted in the vector's one home: {s:?}"
+        );
+        assert_eq!(s.retired, 1 - s.eliminated, "{s:?}");
+    });
+}
