@@ -89,7 +89,8 @@ struct Entry {
 pub(crate) struct State {
     /// Length of the vector.
     pub(crate) size: usize,
-    /// Sequence number: 0 for the first descriptor, +1 for each successor.
+    /// Sequence number: 0 for the shared empty state every vector starts
+    /// at, +1 for each successor.
     /// It is also the version its writes stamp on the slots.
     pub(crate) seq: u64,
     /// The writes this descriptor announces.

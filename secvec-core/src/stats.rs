@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Acquire, Ordering::Rela
 /// What the counters count, one counter each per shard.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Event {
-    /// A descriptor was allocated (including the initial one).
+    /// A descriptor was allocated.
     Allocated,
     /// An allocation was served from the descriptor pool (also counts as
     /// `Allocated`).
@@ -259,16 +259,20 @@ impl core::fmt::Debug for Stats {
 ///
 /// Identities (exact when no operation is in flight):
 /// `allocated = freed_unpublished + retired + live + (1 if the vector was
-/// dropped)` and `outstanding = retired - reclaimed`.
+/// dropped after installing a descriptor: it freed its last one)` and
+/// `outstanding = retired - reclaimed`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Snapshot {
-    /// Descriptors allocated (including the initial one).
+    /// Descriptors allocated: one per installed operation (a new vector
+    /// starts at a shared static state and has allocated none), plus those
+    /// freed unpublished.
     pub allocated: u64,
     /// Of `allocated`, those whose memory came from the vector's pool of
     /// reclaimed descriptors rather than from the global allocator. The pool
     /// keeps up to 1024 freed descriptors per thread and returns them to the
-    /// allocator when the vector is dropped.
+    /// allocator once nothing can free into it any more (when the vector is
+    /// dropped, or in a shared domain when its last garbage is freed).
     pub recycled: u64,
     /// Push/pop pairs that cancelled out through the exchanger, without
     /// installing a descriptor (each counts as one push and one pop done).
@@ -286,7 +290,8 @@ pub struct Snapshot {
     pub reclaimed_at_drop: u64,
     /// Retired and not (yet) freed: garbage held by the reclaimer.
     pub outstanding: u64,
-    /// Descriptors owned by the vector (1 while it lives, 0 after drop).
+    /// Descriptors owned by the vector: 1 once it has been written, 0
+    /// before (it starts at a shared static state) and after its drop.
     pub live: u64,
     /// Whether the vector has been dropped.
     pub vector_dropped: bool,
