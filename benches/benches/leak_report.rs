@@ -16,7 +16,7 @@
 //! the cost of one more (empty) vector per backend
 //! (`secvec_benches::cost`).
 
-use secvec_benches::charts::{Axis, Series, line_chart};
+use secvec_benches::charts::{Axis, Series, line_chart, written};
 use secvec_benches::contenders::Sv;
 use secvec_benches::progress::{Progress, Target};
 use secvec_benches::{
@@ -577,13 +577,7 @@ fn main() {
     let dir = report_dir();
     let chart = |file: String, title: &str, of: &[&Row]| -> Option<String> {
         let path = dir.join(&file);
-        match over_time(&path, title, of) {
-            Ok(()) => Some(format!("![{title}]({file})\n")),
-            Err(e) => {
-                eprintln!("chart {}: {e}", path.display());
-                None
-            }
-        }
+        written(&path, over_time(&path, title, of)).then(|| format!("![{title}]({file})\n"))
     };
     let at_threads = |name: &str| -> Vec<&Row> {
         rows.iter().filter(|r| r.workload == name && r.threads == THREADS).collect()
@@ -601,14 +595,11 @@ fn main() {
             Extra::LongReaders => long_chart.push_str(&md),
         }
     }
-    let by_threads_chart = match by_threads(&dir.join("garbage-by-threads.svg"), &rows) {
-        Ok(()) => {
-            "![push-pop: peak outstanding garbage against threads](garbage-by-threads.svg)\n".to_string()
-        }
-        Err(e) => {
-            eprintln!("chart garbage-by-threads.svg: {e}");
-            String::new()
-        }
+    let by_threads_path = dir.join("garbage-by-threads.svg");
+    let by_threads_chart = if written(&by_threads_path, by_threads(&by_threads_path, &rows)) {
+        "![push-pop: peak outstanding garbage against threads](garbage-by-threads.svg)\n"
+    } else {
+        ""
     };
     let text = format!(
         "{ops} operations per run, {THREADS} threads unless the row says otherwise. Counts are \

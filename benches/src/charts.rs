@@ -114,6 +114,12 @@ pub fn color(i: usize) -> RGBColor {
     RGBColor(r, g, b)
 }
 
+/// Whether a chart was written to `path` (`result` is its writer's);
+/// a failure is said on stderr and the report goes on without the chart.
+pub fn written(path: &Path, result: Result<(), Box<dyn Error>>) -> bool {
+    result.map_err(|e| eprintln!("chart {}: {e}", path.display())).is_ok()
+}
+
 /// Writes a line chart of `series` to `path` (SVG, 900 x 500).
 pub fn line_chart(
     path: &Path,

@@ -6,7 +6,7 @@
 //! Each timed operation includes one read of the monotonic clock (about
 //! 20 ns here, the same for every contender).
 
-use crate::charts::{Axis, Scale, Series, line_chart};
+use crate::charts::{Axis, Scale, Series, line_chart, written};
 use crate::report::{Check, REFERENCE};
 use crate::{Contender, PREFILL, Rng, prepare};
 use hdrhistogram::Histogram;
@@ -313,9 +313,9 @@ pub fn charts(dir: &std::path::Path, cells: &[LatencyCell]) -> Vec<String> {
             let file = format!("{}-{t}thr.svg", w.name());
             let x = Axis { label: "percentile", scale: Scale::Linear, format: label };
             let title = format!("{}, {t} timed thread{}", w.name(), if t == 1 { "" } else { "s" });
-            match line_chart(&dir.join(&file), &title, x, Axis::log("ns per operation"), &series) {
-                Ok(()) => files.push(file),
-                Err(e) => eprintln!("chart {file}: {e}"),
+            let path = dir.join(&file);
+            if written(&path, line_chart(&path, &title, x, Axis::log("ns per operation"), &series)) {
+                files.push(file);
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Summary tables: read Criterion's own estimates back and write the
 //! throughput matrix as a terminal table, Markdown and JSON.
 
-use crate::charts::{Axis, Series, line_chart};
+use crate::charts::{Axis, Series, line_chart, written};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -366,9 +366,9 @@ pub fn throughput_charts(dir: &Path, cells: &[Cell]) -> Vec<(&'static str, Strin
         let unit = if w == crate::Workload::Extend64.name() { "M elements/s" } else { "Mops/s" };
         let file = format!("throughput-{w}.svg");
         let title = format!("{w}: throughput against threads");
-        match line_chart(&dir.join(&file), &title, Axis::threads(), Axis::log(unit), &series) {
-            Ok(()) => files.push((w, file)),
-            Err(e) => eprintln!("chart {file}: {e}"),
+        let path = dir.join(&file);
+        if written(&path, line_chart(&path, &title, Axis::threads(), Axis::log(unit), &series)) {
+            files.push((w, file));
         }
     }
     files

@@ -362,11 +362,11 @@ unsafe impl Reclaimer for Hazard {
         // a `Reclaimed` with `from_raw` once, when no hazard pointer names
         // `ptr`, and drops it: `Retire::reclaim` safety 1 and 2.
         unsafe { domain.domain.retire_ptr::<T, Reclaimed<T>>(ptr) };
-        let retires = guard.kept_ref().retires.get() + 1;
-        if retires < SCAN_EVERY {
-            guard.kept_ref().retires.set(retires);
+        let retires = &guard.kept_ref().retires;
+        if retires.get() + 1 < SCAN_EVERY {
+            retires.set(retires.get() + 1);
         } else {
-            guard.kept_ref().retires.set(0);
+            retires.set(0);
             domain.domain.eager_reclaim();
         }
     }
