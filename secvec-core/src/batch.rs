@@ -98,12 +98,10 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
 
     pub(crate) fn truncate_in(&self, guard: &mut R::Guard<'_>, len: usize) {
         let removed = self.remove_tail(guard, |size| size.saturating_sub(len), !is_inline::<T>());
-        for bits in removed {
-            // SAFETY: our installed descriptor removed them all (read while
-            // its predecessor was current, so they are that state's
-            // elements), once. The guard is this vector's.
-            unsafe { self.retire_removed(guard, bits) };
-        }
+        // SAFETY: our installed descriptor removed them all (read while its
+        // predecessor was current, so they are that state's elements),
+        // retired once, by this drop. The guard is this vector's.
+        drop(unsafe { self.retiring(guard, removed.into_iter()) });
     }
 
     /// Removes the last `count(size)` elements (none if that is 0) with
@@ -197,24 +195,13 @@ impl<T: Element + Clone, R: Reclaimer> SecVec<T, R> {
         let removed = self.remove_tail(guard, |size| n.min(size), true);
         // Retire every removed element, also those after a `clone` that
         // panics (the drop of `rest` retires what is left).
-        struct Rest<'a, 'g, T: Element, R: Reclaimer> {
-            vec: &'a SecVec<T, R>,
-            guard: &'a R::Guard<'g>,
-            bits: std::vec::IntoIter<u64>,
-        }
-        impl<T: Element, R: Reclaimer> Drop for Rest<'_, '_, T, R> {
-            fn drop(&mut self) {
-                for bits in self.bits.by_ref() {
-                    // SAFETY: removed by our descriptor, retired once.
-                    unsafe { self.vec.retire_removed(self.guard, bits) };
-                }
-            }
-        }
-        let mut rest = Rest { vec: self, guard: &*guard, bits: removed.into_iter() };
+        // SAFETY: removed by our descriptor; each retired once, by
+        // `then_retire` below or by the drop of `rest`.
+        let mut rest = unsafe { self.retiring(&*guard, removed.into_iter()) };
         let mut out = Vec::with_capacity(rest.bits.len());
         for bits in rest.bits.by_ref() {
-            // SAFETY: removed by our descriptor (then_retire 1), retired
-            // once, here.
+            // SAFETY: removed by our descriptor (then_retire 1), taken out
+            // of `rest`, so retired once, here.
             out.push(unsafe { self.then_retire(rest.guard, bits, T::clone) });
         }
         out

@@ -236,6 +236,23 @@ impl<T> core::ops::Deref for Line<T> {
     }
 }
 
+/// Removed elements still to retire: see [`SecVec::retiring`].
+pub(crate) struct Retiring<'a, 'g, T: Element, R: Reclaimer, I: Iterator<Item = u64>> {
+    vec: &'a SecVec<T, R>,
+    pub(crate) guard: &'a R::Guard<'g>,
+    pub(crate) bits: I,
+}
+
+impl<T: Element, R: Reclaimer, I: Iterator<Item = u64>> Drop for Retiring<'_, '_, T, R, I> {
+    fn drop(&mut self) {
+        for bits in self.bits.by_ref() {
+            // SAFETY: `retiring`'s safety: removed by the caller's
+            // operation, and retired once (the iterator yields it once).
+            unsafe { self.vec.retire_removed(self.guard, bits) };
+        }
+    }
+}
+
 /// What one attempt of an operation decided, given the current state.
 pub(crate) enum Step<'a, O> {
     /// Nothing to install: the operation is over.
@@ -557,6 +574,21 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         }
     }
 
+    /// A guard that retires the removed elements `bits` when dropped, also
+    /// when unwinding from a panicking `Clone` (those not yet taken from
+    /// [`Retiring::bits`] by the caller, which retires those itself).
+    ///
+    /// # Safety
+    ///
+    /// As [`retire_removed`](Self::retire_removed), for each of `bits`.
+    pub(crate) unsafe fn retiring<'a, 'g, I: Iterator<Item = u64>>(
+        &'a self,
+        guard: &'a R::Guard<'g>,
+        bits: I,
+    ) -> Retiring<'a, 'g, T, R, I> {
+        Retiring { vec: self, guard, bits }
+    }
+
     /// Runs `f` on a removed element, then retires it (also if `f` panics).
     ///
     /// # Safety
@@ -573,18 +605,8 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             // SAFETY: inline bits come from `into_bits::<T>`.
             return f(&unsafe { read_inline::<T>(bits) });
         }
-        struct Retire<'a, 'g, T: Element, R: Reclaimer> {
-            vec: &'a SecVec<T, R>,
-            guard: &'a R::Guard<'g>,
-            bits: u64,
-        }
-        impl<T: Element, R: Reclaimer> Drop for Retire<'_, '_, T, R> {
-            fn drop(&mut self) {
-                // SAFETY: `then_retire`'s safety, once (this runs once).
-                unsafe { self.vec.retire_removed(self.guard, self.bits) };
-            }
-        }
-        let _retire = Retire { vec: self, guard, bits };
+        // SAFETY: our safety, passed on: retired once, when `_retire` drops.
+        let _retire = unsafe { self.retiring(guard, core::iter::once(bits)) };
         // SAFETY: we removed the element and have not retired it yet (that
         // happens after `f`), so only we could free it: it is live.
         f(unsafe { &(*cell_ptr::<T>(bits)).value })
