@@ -40,11 +40,11 @@ step "controls 9: a home block freed with its vector in a shared domain is caugh
 expect_failure "home-freed-at-drop under Miri (epoch)" "Undefined Behavior" \
   env SECVEC_BACKENDS=epoch RUSTFLAGS='--cfg secvec_defect="home_freed_at_drop"' CARGO_TARGET_DIR=target/defect-home \
   MIRIFLAGS="$(miri_flags epoch)" \
-  cargo +nightly miri test -p secvec-suite --test shared --locked -- a_dropped_vector_leaves_its_garbage_to_the_domain
+  cargo +nightly miri test -p secvec-suite --test shared --locked -- the_last_reclaim_frees_a_dropped_vectors_home
 expect_failure "home-freed-at-drop under ASan (hazard, pool off)" "heap-use-after-free" \
   env ASAN_OPTIONS=detect_leaks=0 SECVEC_BACKENDS=hazard \
   SAN_CFG='--cfg secvec_no_pool --cfg secvec_defect="home_freed_at_drop"' \
-  bash -c "source .ci/lib.sh; san address asan-home -p secvec-suite --test shared -- a_dropped_vector_leaves_its_garbage_to_the_domain"
+  bash -c "source .ci/lib.sh; san address asan-home -p secvec-suite --test shared -- the_last_reclaim_frees_a_dropped_vectors_home"
 
 step "controls 10: a lazy fill that stores instead of compare-and-swapping (two first writers, two homes) is caught by loom"
 loom_control lazy_fill_store loom first_writes_race_to_make_the_home "counted in the vector's one home"
