@@ -176,7 +176,8 @@ impl<T> Home<T> {
     #[inline]
     pub(crate) fn count(&self, event: Event) {
         #[cfg(feature = "accounting")]
-        match self.locals.mine() {
+        // SAFETY: mine 1: the entry is used for this count only.
+        match unsafe { self.locals.mine() } {
             Some(local) => local.counts.bump(event),
             None => self.count_shared(event),
         }
@@ -257,14 +258,15 @@ impl<T> Home<T> {
     /// caller allocates. Counted as allocated either way.
     #[inline]
     pub(crate) fn alloc_block(&self) -> Option<Block<T>> {
-        let Some(local) = self.locals.mine() else {
+        // SAFETY: mine 1: the entry is used in this call only.
+        let Some(local) = (unsafe { self.locals.mine() }) else {
             self.count_shared(Event::Allocated);
             return None;
         };
         #[cfg(feature = "accounting")]
         local.counts.bump(Event::Allocated);
         // SAFETY: take 1: `mine` gave us this thread's entry, whose slot
-        // the thread keeps until this call returns.
+        // the thread keeps until this call returns (mine 1).
         let block = unsafe { local.pool.take() };
         #[cfg(feature = "accounting")]
         if block.is_some() {
@@ -283,7 +285,8 @@ impl<T> Home<T> {
     ///    every access to it.
     #[inline]
     pub(crate) unsafe fn free_block(&self, block: Block<T>) -> Result<(), Block<T>> {
-        let Some(local) = self.locals.mine() else {
+        // SAFETY: mine 1: the entry is used in this call only.
+        let Some(local) = (unsafe { self.locals.mine() }) else {
             self.count_shared(Event::Freed);
             return Err(block);
         };

@@ -151,6 +151,7 @@ impl<T> LazyArc<T> {
     }
 
     /// Another strong count of the value, made with `make` if needed.
+    #[cfg(feature = "accounting")] // for `SecVec::stats`
     pub(crate) fn clone_or_init(&self, make: impl FnOnce() -> T) -> Arc<T> {
         self.get_or_init(make);
         // The pointer itself, not one derived from the `&T` above: only it
@@ -206,6 +207,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "accounting")]
     fn an_arc_is_made_once_and_counted() {
         let mut a: LazyArc<u32> = LazyArc::new();
         assert!(a.get().is_none());

@@ -13,7 +13,7 @@ use crate::thread_slot::{EXCLUSIVE, Lease, current};
 use core::marker::PhantomData;
 use core::ptr;
 use crossbeam_utils::CachePadded;
-use std::sync::atomic::{AtomicPtr, Ordering::Relaxed};
+use std::sync::atomic::{AtomicPtr, Ordering::Acquire, Ordering::Relaxed, Ordering::Release};
 
 /// One value of `T` per thread that uses it, created on first use.
 ///
@@ -54,10 +54,12 @@ pub struct PerThread<T> {
 }
 
 // SAFETY: value `i` is only accessed by the thread that owns slot `i` while
-// it holds a `Lease` (`get_or`, through the `!Send` `ThreadEntry`), and slot
-// ownership passes between threads with a happens-before edge (a mutex, see
+// it holds a `Lease` (`get_or`, through the `!Send` `ThreadEntry`) or for
+// the length of a call (`get_or_briefly`), and slot ownership passes
+// between threads with a happens-before edge (a mutex, see
 // `thread_slot.rs`); so a value is moved between threads (hence `T: Send`),
-// never shared (no `T: Sync` needed). `Drop` needs `&mut self`.
+// and shared only through `iter`, which requires `T: Sync` itself. `Drop`
+// needs `&mut self`.
 unsafe impl<T: Send> Sync for PerThread<T> {}
 // SAFETY: as above: sending the `PerThread` sends the values.
 unsafe impl<T: Send> Send for PerThread<T> {}
@@ -108,8 +110,7 @@ impl<T> PerThread<T> {
         let cell = &self.values[slot];
         let mut p = cell.load(Relaxed);
         if p.is_null() {
-            p = Box::into_raw(Box::new(CachePadded::new(init())));
-            cell.store(p, Relaxed);
+            p = Self::install(cell, init);
         }
         // SAFETY: `p` is a live `Box` owned by `self` (freed only in `Drop`,
         // which needs `&mut self`, so not while the returned borrow of
@@ -117,6 +118,35 @@ impl<T> PerThread<T> {
         // through shared references (see the `Sync` impl).
         let padded: &CachePadded<T> = unsafe { &*p };
         padded
+    }
+}
+
+impl<T: Sync> PerThread<T> {
+    /// Every value created so far, from any thread (shared with their
+    /// owners, hence `T: Sync`): for reading what threads recorded, such
+    /// as per-thread counters.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.values.iter().filter_map(|v| {
+            let p = v.load(Acquire);
+            // SAFETY: a non-null value was published from a `Box` by
+            // `value` (the Acquire load pairs with its Release store) and
+            // is freed only in `Drop`, which needs `&mut self`; `T: Sync`
+            // makes sharing it with its owner sound.
+            (!p.is_null()).then(|| -> &T { unsafe { &*p } })
+        })
+    }
+}
+
+impl<T> PerThread<T> {
+    /// Creates a slot's value (the slow path of [`value`](Self::value),
+    /// out of line so that the fast path stays small).
+    #[cold]
+    #[inline(never)]
+    fn install(cell: &AtomicPtr<CachePadded<T>>, init: impl FnOnce() -> T) -> *mut CachePadded<T> {
+        let p = Box::into_raw(Box::new(CachePadded::new(init())));
+        // Release: `iter` may read the value from another thread.
+        cell.store(p, Release);
+        p
     }
 }
 

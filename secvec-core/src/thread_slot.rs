@@ -186,13 +186,15 @@ impl Drop for Lease {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::sync::Barrier;
     use std::sync::mpsc;
 
-    /// The tests below take many slots at once: run them one at a time.
-    static SERIAL: Mutex<()> = Mutex::new(());
+    /// The tests below take many slots at once, and count who got one: run
+    /// them one at a time, and any other unit test that holds a slot while
+    /// they might run takes this too.
+    pub(crate) static SERIAL: Mutex<()> = Mutex::new(());
 
     #[test]
     fn live_threads_never_share_a_slot_and_exits_hand_slots_on() {
