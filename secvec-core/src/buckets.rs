@@ -13,7 +13,7 @@
 //! 128-bit word. See the module comment of `vec.rs` for why the version
 //! makes every slot write impossible to repeat.
 
-use crate::lazy::LazyBox;
+use crate::lazy::Lazy;
 use crate::sync::{AtomicPtr, AtomicU128, Ordering};
 use core::ptr;
 use std::collections::TryReserveError;
@@ -91,12 +91,12 @@ struct Table {
 
 /// The bucket array. Owns every bucket it has installed.
 pub(crate) struct Buckets {
-    table: LazyBox<Table>,
+    table: Lazy<Box<Table>>,
 }
 
 impl Buckets {
     pub(crate) fn new() -> Self {
-        Buckets { table: LazyBox::new() }
+        Buckets { table: Lazy::new() }
     }
 
     /// Bucket `b`'s head (null if not installed); the table must exist.
@@ -215,9 +215,9 @@ impl Buckets {
     /// The bucket heads, allocated if needed, and the bytes this call
     /// allocated and kept for them.
     fn table_or_alloc(&self) -> (&Table, usize) {
-        let (table, made) = self
-            .table
-            .get_or_init(|| Table { heads: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())) });
+        let (table, made) = self.table.get_or_init(|| {
+            Box::new(Table { heads: core::array::from_fn(|_| AtomicPtr::new(ptr::null_mut())) })
+        });
         (table, if made { core::mem::size_of::<Table>() } else { 0 })
     }
 }
@@ -251,7 +251,7 @@ fn bucket_or_alloc(table: &Table, b: usize) -> Result<(*mut Slot, usize), TryRes
 
 impl Drop for Buckets {
     fn drop(&mut self) {
-        let Some(table) = self.table.get_mut() else { return };
+        let Some(mut table) = self.table.take() else { return };
         // Defect 5 (`vec.rs`): free every installed bucket with
         // the length of *its own* index, wherever the gaps are.
         for (b, head) in table.heads.iter_mut().enumerate() {

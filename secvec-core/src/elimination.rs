@@ -44,7 +44,7 @@
 //! no longer the length (the `secvec_defect = "elimination"` build does
 //! exactly that, and the loom suite catches it).
 
-use crate::lazy::LazyBox;
+use crate::lazy::Lazy;
 use crate::sync::{AtomicU128, Ordering};
 use crossbeam_utils::CachePadded;
 
@@ -75,12 +75,12 @@ const PATIENCE: u32 = 1;
 /// the first offer (a vector whose pushes never lose a CAS, or that is
 /// never written, does not pay for it).
 pub(crate) struct Exchanger {
-    slot: LazyBox<CachePadded<AtomicU128>>,
+    slot: Lazy<Box<CachePadded<AtomicU128>>>,
 }
 
 impl Exchanger {
     pub(crate) fn new() -> Self {
-        Exchanger { slot: LazyBox::new() }
+        Exchanger { slot: Lazy::new() }
     }
 
     /// Offers `value` to a popper that sees the descriptor with sequence
@@ -88,7 +88,7 @@ impl Exchanger {
     ///
     /// Sequence numbers stay below 2^62: one per installed descriptor.
     pub(crate) fn offer(&self, value: u64, seq: u64) -> bool {
-        let slot = self.slot.get_or_init(|| CachePadded::new(AtomicU128::new(word(0, 0, EMPTY)))).0;
+        let slot = self.slot.get_or_init(|| Box::new(CachePadded::new(AtomicU128::new(word(0, 0, EMPTY))))).0;
         let offer = word(value, seq, OFFER);
         // AcqRel/Acquire on the slot: a taker's TAKEN must be seen before we
         // reuse the slot, and our reset must precede the next offer.

@@ -163,7 +163,7 @@ use crate::element::{
 use crate::elimination::Exchanger;
 use crate::error::{CapacityError, IndexOutOfBounds};
 use crate::home::Home;
-use crate::lazy::LazyArc;
+use crate::lazy::Lazy;
 use crate::reclaimer::Reclaimer;
 use crate::shared::SharedDomain;
 use crate::stats::Event;
@@ -215,7 +215,7 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     /// the first write (or `stats`), given up in `Drop::drop` after an own
     /// domain is dropped (home.rs says why that, or its pending count,
     /// keeps it alive long enough).
-    home: LazyArc<Home<Descriptor>>,
+    home: Lazy<Arc<Home<Descriptor>>>,
     /// Whether the home must count its pending shares (home.rs): the
     /// vector is in a shared domain of a reclaimer that frees.
     counted: bool,
@@ -328,7 +328,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
             exchanger: Exchanger::new(),
             max_len: max_len.min(ADDRESSABLE_LEN),
             domain: ManuallyDrop::new(domain),
-            home: LazyArc::new(),
+            home: Lazy::new(),
             // A shared domain of a reclaimer that never frees needs no
             // count: nothing retired will ever reach the home (Reclaimer
             // safety 6).
@@ -340,7 +340,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// The vector's home block, allocated by the first call.
     #[inline]
     pub(crate) fn home(&self) -> &Home<Descriptor> {
-        self.home.get_or_init(|| self.new_home())
+        self.home.get_or_init(|| Arc::new(self.new_home())).0
     }
 
     fn new_home(&self) -> Home<Descriptor> {
@@ -377,7 +377,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// and there is nothing to read.)
     #[cfg(feature = "accounting")]
     pub fn stats(&self) -> Stats {
-        Home::stats(&self.home.clone_or_init(|| self.new_home()))
+        Home::stats(&self.home.clone_or_init(|| Arc::new(self.new_home())))
     }
 
     /// Appends `value` and returns the index it was written at.
