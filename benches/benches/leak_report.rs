@@ -618,8 +618,10 @@ fn main() {
          while it stalls.\n\n{stall_charts}\n{stalls}\n\
          ## Garbage over time\n\nOutstanding garbage, sampled about every millisecond, per workload at \
          {THREADS} threads.\n\n{over_time_charts}\n\
-         ## Cost of a vector\n\n{cost_n} `u64` vectors at once, each with its own reclamation domain or all in one shared domain; heap \
-         bytes from the counting allocator plus the inline size; boxcar's first use is one push.\n\n{cost}",
+         ## Cost of a vector\n\n{cost_n} `u64` vectors, 1 000 alive at a time (created into touched pages, \
+         each batch dropped before the next), each with its own reclamation domain or all in one shared \
+         domain; heap bytes from the counting allocator plus the inline size; boxcar's first use is one \
+         push.\n\n{cost}",
         md = table(&rows),
         cells = cells_table(&rows),
         scaling = scaling_table(&rows),
