@@ -363,8 +363,9 @@ unsafe impl Reclaimer for Hazard {
         // `ptr`, and drops it: `Retire::reclaim` safety 1 and 2.
         unsafe { domain.domain.retire_ptr::<T, Reclaimed<T>>(ptr) };
         let retires = &guard.kept_ref().retires;
-        if retires.get() + 1 < SCAN_EVERY {
-            retires.set(retires.get() + 1);
+        let n = retires.get() + 1;
+        if n < SCAN_EVERY {
+            retires.set(n);
         } else {
             retires.set(0);
             domain.domain.eager_reclaim();

@@ -63,13 +63,6 @@ impl<T> Home<T> {
         }
     }
 
-    /// Whether the home counts its pending shares (a vector in a shared
-    /// domain): then the last [`release`](Self::release) marks the vector's
-    /// accounting final, not the vector's drop.
-    pub(crate) fn is_counted(&self) -> bool {
-        self.shared
-    }
-
     /// An object that will reach this home when it is reclaimed is about to
     /// be retired (before the retire: it may be reclaimed at once).
     #[inline]
@@ -81,14 +74,17 @@ impl<T> Home<T> {
         }
     }
 
-    /// The vector gives up its home: with its own domain, the caller drops
-    /// the `Arc` after the domain; in a shared domain, the home is freed by
-    /// the last [`release`](Self::release), maybe this one.
+    /// The vector gives up its home, after dropping its domain handle, and
+    /// its accounting becomes final: with its own domain (or one that never
+    /// frees) now, everything retired being freed or never to be; in a
+    /// shared domain at the last [`release`](Self::release), maybe this
+    /// one, which also frees the home.
     ///
     /// # Safety
     ///
-    /// 1. Called once, by the vector's drop, after its last use of the home
-    ///    except through `home` (which it gives up here).
+    /// 1. Called once, by the vector's drop, after its domain handle is
+    ///    dropped and its last use of the home except through `home`
+    ///    (which it gives up here).
     pub(crate) unsafe fn give_up(home: Arc<Home<T>>) {
         // Negative control, built only with `--cfg
         // secvec_defect="home_freed_at_drop"`: the home is freed with the
@@ -99,6 +95,9 @@ impl<T> Home<T> {
             // SAFETY: drain 1: the vector is gone and its own domain (or
             // one that never frees) will not free into the pool any more.
             unsafe { home.drain_pool() };
+            if !home.shared {
+                home.mark_dropped();
+            }
             drop(home);
             return;
         }

@@ -1129,11 +1129,8 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
         // pending count.
         unsafe { ManuallyDrop::drop(&mut self.domain) };
         if let Some(home) = home {
-            if !home.is_counted() {
-                // Everything retired is freed, or will never be: final now.
-                home.mark_dropped();
-            }
-            // SAFETY: taken once, here, and never used after (give_up 1).
+            // SAFETY: taken once, here, after the domain, and never used
+            // after (give_up 1).
             unsafe { Home::give_up(home) };
         }
         if let Some(p) = panic
