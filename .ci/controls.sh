@@ -48,3 +48,11 @@ expect_failure "home-freed-at-drop under ASan (hazard, pool off)" "heap-use-afte
 
 step "controls 10: a lazy fill that stores instead of compare-and-swapping (two first writers, two homes) is caught by loom"
 loom_control lazy_fill_store loom first_writes_race_to_make_the_home "counted in the vector's one home"
+
+step "controls 11: a panic payload dropped where its own panic can unwind out of the vector is caught by the suite"
+expect_failure "payload dropped in a push's retire (hazard)" "retire. unwound" \
+  env SECVEC_BACKENDS=hazard RUSTFLAGS='--cfg secvec_defect="payload_drop_unwinds"' CARGO_TARGET_DIR=target/defect-payload \
+  cargo test -p secvec-suite --test panics --locked -- a_nasty_panic_payload_cannot_break_a_push
+expect_failure "payload dropped inside the vector's drop (epoch)" "the first element's panic message" \
+  env SECVEC_BACKENDS=epoch RUSTFLAGS='--cfg secvec_defect="payload_drop_unwinds"' CARGO_TARGET_DIR=target/defect-payload \
+  cargo test -p secvec-suite --test panics --locked -- a_drop_with_nasty_panics_gives_up_its_domain_first

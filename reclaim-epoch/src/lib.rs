@@ -152,7 +152,10 @@ impl core::fmt::Debug for EpochGuard<'_> {
 // `!Send`; registrations are per-thread through `PerThread` (see `Handle`);
 // `pin` and `guard` are the same thing here, safe to keep. 5. A per-vector
 // collector uses no thread-local storage; a thread being torn down has no
-// slot and registers afresh.
+// slot and registers afresh. 7. `retire` defers a closure; whatever
+// crossbeam runs inline (a collection) calls only `Retire::reclaim`, which
+// never unwinds. 8. Pinning an already pinned thread nests (crossbeam
+// counts its guards).
 unsafe impl Reclaimer for Epoch {
     type Domain = EpochDomain;
     type Guard<'d> = EpochGuard<'d>;

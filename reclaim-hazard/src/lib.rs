@@ -258,7 +258,10 @@ fn still_protected<T>(protected: usize, _: *mut T) -> Option<*mut T> {
 // guard (`pin`) owns its hazard pointer and uses no per-thread state, so
 // it is safe to keep anywhere. 5. Neither haphazard nor this crate uses
 // thread-local storage; a thread being torn down has no slot and takes a
-// hazard pointer of its own.
+// hazard pointer of its own. 7. `retire` may scan and reclaim inline,
+// which calls only `Retire::reclaim` (it never unwinds); haphazard's own
+// code does not panic there. 8. A nested guard finds the thread's cached
+// hazard pointer borrowed and takes one of its own (`cached`).
 unsafe impl Reclaimer for Hazard {
     type Domain = HazardDomain;
     type Guard<'d> = HazardGuard<'d>;

@@ -58,6 +58,8 @@ pub struct Leak;
 // retired pointers are never freed (which the contract allows), so no
 // destructor runs after the domain is dropped. 4. and 5. There is no
 // per-thread state at all: guards are `()`, safe to keep anywhere.
+// 7. `retire` does nothing, so it cannot unwind. 8. Guards are `()`:
+// any number may live at once.
 unsafe impl Reclaimer for Leak {
     // Safety point 6: `retire` below never frees anything.
     const RECLAIMS: bool = false;

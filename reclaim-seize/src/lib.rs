@@ -139,7 +139,9 @@ fn operation_guard(collector: &Collector) -> SeizeGuard<'_> {
 // kept, always makes an `OwnedGuard`. 5. After the sentinel is gone,
 // operations use `OwnedGuard`s, which need no thread-local state; the one
 // exception (a thread whose seize state died before its first SecVec
-// operation) is documented above and panics inside seize.
+// operation) is documented above and panics inside seize. 7. `retire`
+// defers; what seize reclaims inline calls only `Retire::reclaim`, which
+// never unwinds. 8. seize guards nest (it counts a thread's guards).
 unsafe impl Reclaimer for Seize {
     type Domain = Collector;
     type Guard<'d> = SeizeGuard<'d>;

@@ -12,7 +12,7 @@
 //! `clear` does).
 
 use crate::element::{Element, UnpublishedMany, is_inline};
-use crate::error::BatchCapacityError;
+use crate::error::{BatchCapacityError, panic_with};
 use crate::reclaimer::Reclaimer;
 use crate::vec::{SecVec, Step, Write};
 use core::ops::Range;
@@ -32,25 +32,70 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     pub fn extend_from_iter<I: IntoIterator<Item = T>>(&self, iter: I) -> Range<usize> {
         match self.try_extend_from_iter(iter) {
             Ok(range) => range,
-            Err(e) => panic!("{e}"),
+            Err(e) => panic_with(e),
         }
     }
 
     /// Like [`extend_from_iter`](Self::extend_from_iter), but a batch that
-    /// does not fit appends nothing and comes back in the error.
+    /// does not fit appends nothing and comes back in the error. The
+    /// iterator is not consumed past the first element that does not fit
+    /// (so an endless one is refused too); the error carries back what was
+    /// taken from it.
+    ///
+    /// The iterator runs before the operation starts, outside any
+    /// reclaimer guard: a slow or panicking iterator holds back no one's
+    /// reclamation, and a panic in it appends nothing (the elements taken
+    /// so far are dropped).
     pub fn try_extend_from_iter<I: IntoIterator<Item = T>>(
         &self,
         iter: I,
     ) -> Result<Range<usize>, BatchCapacityError<Vec<T>>> {
-        self.with_guard(|g| self.try_extend_in(g, iter))
+        let owned = self.store_batch(self.len(), iter)?;
+        self.with_guard(|g| self.extend_stored(g, owned))
     }
 
+    /// [`try_extend_from_iter`](Self::try_extend_from_iter) through a
+    /// guard the caller keeps (a handle's: the iterator runs under it).
     pub(crate) fn try_extend_in<I: IntoIterator<Item = T>>(
         &self,
         guard: &mut R::Guard<'_>,
         iter: I,
     ) -> Result<Range<usize>, BatchCapacityError<Vec<T>>> {
-        let owned = UnpublishedMany::new(iter, self.home());
+        let len = self.len_in(guard);
+        let owned = self.store_batch(len, iter)?;
+        self.extend_stored(guard, owned)
+    }
+
+    /// Stores the elements of `iter` for one batch, taking at most one more
+    /// than fits next to `len`, a length the vector had during the call: a
+    /// batch with more is refused, taking effect at the load that saw
+    /// `len`, and the rest of the iterator is never consumed.
+    fn store_batch<I: IntoIterator<Item = T>>(
+        &self,
+        len: usize,
+        iter: I,
+    ) -> Result<UnpublishedMany<'_, T>, BatchCapacityError<Vec<T>>> {
+        let room = self.max_len - len;
+        let owned = UnpublishedMany::new(iter.into_iter().take(room.saturating_add(1)), self.home());
+        let taken = owned.bits().len();
+        if taken > room {
+            return Err(BatchCapacityError {
+                values: owned.take(),
+                additional: taken,
+                len,
+                max_len: self.max_len,
+            });
+        }
+        Ok(owned)
+    }
+
+    /// Appends stored elements with one descriptor, or gives them back if
+    /// they no longer fit.
+    fn extend_stored(
+        &self,
+        guard: &mut R::Guard<'_>,
+        owned: UnpublishedMany<'_, T>,
+    ) -> Result<Range<usize>, BatchCapacityError<Vec<T>>> {
         let news = owned.bits();
         let n = news.len();
         let appended = self.transact(
@@ -168,7 +213,7 @@ impl<T: Element + Clone, R: Reclaimer> SecVec<T, R> {
     pub fn extend_from_slice(&self, values: &[T]) -> Range<usize> {
         match self.try_extend_from_slice(values) {
             Ok(range) => range,
-            Err(e) => panic!("{e}"),
+            Err(e) => panic_with(e),
         }
     }
 
@@ -177,7 +222,7 @@ impl<T: Element + Clone, R: Reclaimer> SecVec<T, R> {
     pub fn try_extend_from_slice(&self, values: &[T]) -> Result<Range<usize>, BatchCapacityError> {
         self.try_extend_from_iter(values.iter().cloned()).map_err(|e| BatchCapacityError {
             values: (),
-            additional: e.additional,
+            additional: values.len(),
             len: e.len,
             max_len: e.max_len,
         })

@@ -38,6 +38,8 @@ use crate::descriptor::Descriptor;
 use crate::home::Home;
 use crate::reclaimer::Retire;
 use crate::stats::Event;
+use crate::unwind::{Payload, drop_payload};
+use core::alloc::Layout;
 use core::any::TypeId;
 use core::marker::PhantomData;
 use core::mem::{ManuallyDrop, size_of};
@@ -123,11 +125,11 @@ pub(crate) fn into_bits<T: Element>(value: T, home: &VecHome) -> Unpublished<'_,
         pack_inline(value)
     } else {
         home.count(Event::CellAllocated);
-        let cell = Box::into_raw(Box::new(Cell {
+        let cell = alloc_cell(Cell {
             value,
             #[cfg(feature = "accounting")]
             home: NonNull::from(home),
-        }));
+        });
         cell.expose_provenance() as u64
     };
     Unpublished { bits, home, _owns: PhantomData }
@@ -258,10 +260,62 @@ pub(crate) unsafe fn take_unpublished<T: Element>(bits: u64, home: &VecHome) -> 
         return unsafe { read_inline(bits) };
     }
     home.count(Event::CellUnpublished);
-    // SAFETY: point 1: the cell came from `Box::into_raw` in `into_bits`,
-    // nobody else can reach it, and it is freed once, here.
-    let cell = unsafe { Box::from_raw(cell_ptr::<T>(bits)) };
-    cell.value
+    let cell = cell_ptr::<T>(bits);
+    // SAFETY: point 1: the cell came from `alloc_cell` in `into_bits`,
+    // nobody else can reach it, and its value is moved out once, here.
+    let value = unsafe { (&raw const (*cell).value).read() };
+    // SAFETY: dealloc_cell 1: from `alloc_cell`; 2: the value was moved
+    // out above and nothing uses the cell after.
+    unsafe { dealloc_cell(cell) };
+    value
+}
+
+/// The layout of a cell's allocation: a `Cell<T>`'s, but at least one
+/// byte long, so that every cell has an address of its own. (Without the
+/// `accounting` feature a zero-sized element makes a zero-sized cell; as a
+/// `Box` every such cell would have the same dangling address, and
+/// reclaimers tell retired objects apart by address.)
+fn cell_layout<T>() -> Layout {
+    let layout = Layout::new::<Cell<T>>();
+    Layout::from_size_align(layout.size().max(1), layout.align()).expect("one byte fits any alignment")
+}
+
+/// Moves `cell` to the heap, at an address no other live cell has.
+#[inline]
+fn alloc_cell<T>(cell: Cell<T>) -> *mut Cell<T> {
+    if size_of::<Cell<T>>() != 0 {
+        return Box::into_raw(Box::new(cell));
+    }
+    let layout = cell_layout::<T>();
+    // SAFETY: `layout` has a non-zero size (cell_layout).
+    let p = unsafe { std::alloc::alloc(layout) }.cast::<Cell<T>>();
+    if p.is_null() {
+        std::alloc::handle_alloc_error(layout);
+    }
+    // SAFETY: `p` is a fresh allocation of `cell`'s alignment (a write of
+    // a zero-sized value touches no byte).
+    unsafe { p.write(cell) };
+    p
+}
+
+/// Frees a cell's memory, without dropping anything in it.
+///
+/// # Safety
+///
+/// 1. `cell` came from [`alloc_cell::<T>`] and is freed once.
+/// 2. Its value was dropped or moved out, and nothing accesses the cell
+///    after the call.
+#[inline]
+unsafe fn dealloc_cell<T>(cell: *mut Cell<T>) {
+    if size_of::<Cell<T>>() != 0 {
+        // SAFETY: point 1: a `Box<Cell<T>>`'s allocation, freed as a
+        // `Box<ManuallyDrop<..>>` of the same layout (`ManuallyDrop` is
+        // `repr(transparent)`), so nothing is dropped again (point 2).
+        drop(unsafe { Box::from_raw(cell.cast::<ManuallyDrop<Cell<T>>>()) });
+    } else {
+        // SAFETY: point 1: allocated by `alloc_cell` with this layout.
+        unsafe { std::alloc::dealloc(cell.cast(), cell_layout::<T>()) };
+    }
 }
 
 /// Drops an element that only the vector can reach (at the vector's drop).
@@ -272,7 +326,7 @@ pub(crate) unsafe fn take_unpublished<T: Element>(bits: u64, home: &VecHome) -> 
 ///
 /// 1. `bits` hold a `T` stored by [`into_bits::<T>`] in this vector, never
 ///    retired, and nobody can reach it any more: it is dropped once.
-pub(crate) unsafe fn drop_owned<T: Element>(bits: u64) -> Result<(), Box<dyn core::any::Any + Send>> {
+pub(crate) unsafe fn drop_owned<T: Element>(bits: u64) -> Result<(), Payload> {
     if is_inline::<T>() {
         return Ok(()); // primitives have no destructor
     }
@@ -287,18 +341,16 @@ pub(crate) unsafe fn drop_owned<T: Element>(bits: u64) -> Result<(), Box<dyn cor
 ///
 /// 1. `cell` came from `into_bits` and nobody accesses it during or after
 ///    the call.
-unsafe fn free_cell<T>(cell: *mut Cell<T>) -> Result<(), Box<dyn core::any::Any + Send>> {
-    // SAFETY: point 1; the value is dropped in place once, then the
-    // allocation is freed as a `Box<ManuallyDrop<..>>` of the same layout
-    // (`ManuallyDrop` is `repr(transparent)`), without dropping it again.
+unsafe fn free_cell<T>(cell: *mut Cell<T>) -> Result<(), Payload> {
+    // SAFETY: point 1: the cell is live.
     let value = unsafe { &raw mut (*cell).value };
     let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // SAFETY: point 1: the value is live and dropped once.
         unsafe { core::ptr::drop_in_place(value) }
     }));
-    // SAFETY: point 1; the value was dropped above (or its drop panicked,
-    // which also ends it), so only the memory is left to free.
-    drop(unsafe { Box::from_raw(cell.cast::<ManuallyDrop<Cell<T>>>()) });
+    // SAFETY: dealloc_cell 1: point 1; 2: the value was dropped above (or
+    // its drop panicked, which also ends it), so only the memory is left.
+    unsafe { dealloc_cell(cell) };
     dropped
 }
 
@@ -306,7 +358,10 @@ impl<T: Element> Retire for Cell<T> {
     /// Drops the element and frees its cell. A destructor that panics here
     /// (on whichever thread the reclaimer runs it) is caught: its message
     /// is printed by the panic hook, the cell is freed, and reclamation goes
-    /// on; the panic does not reach the thread, which did not cause it.
+    /// on; the panic does not reach the thread, which did not cause it. Its
+    /// payload is dropped last, after every count, and never unwinds
+    /// ([`drop_payload`]): `reclaim` runs inside a reclaimer's bookkeeping,
+    /// and for hazard pointers inside another operation's `retire`.
     unsafe fn reclaim(ptr: *mut Self) {
         // SAFETY: Retire::reclaim safety 1: `ptr` is a live cell.
         #[cfg(feature = "accounting")]
@@ -316,7 +371,7 @@ impl<T: Element> Retire for Cell<T> {
         // own domain, the share its retire counted in a shared one (home.rs).
         unsafe { home.as_ref() }.count(Event::CellReclaimed);
         // SAFETY: reclaim safety 1 and 2: reclaimed once, unreachable.
-        let _ = unsafe { free_cell(ptr) };
+        let dropped = unsafe { free_cell(ptr) };
         // SAFETY: release 1: the share counted for this cell's retire (only
         // with accounting: without it a cell never reaches its home); 2:
         // given back once, after the cell's last use of the home.
@@ -324,6 +379,9 @@ impl<T: Element> Retire for Cell<T> {
         unsafe {
             Home::release(home)
         };
+        if let Err(payload) = dropped {
+            drop_payload(payload);
+        }
     }
 }
 

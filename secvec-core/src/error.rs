@@ -53,7 +53,9 @@ pub struct BatchCapacityError<V = ()> {
     /// The values that were not appended (`()` for a slice, which the caller
     /// still has).
     pub values: V,
-    /// How many elements the batch had.
+    /// How many elements the batch had. For an iterator, how many were
+    /// taken from it: a batch is not consumed past its first element that
+    /// does not fit, so this is then one more than had room.
     pub additional: usize,
     /// The vector's length when the batch was refused.
     pub len: usize,
@@ -82,3 +84,14 @@ impl<V> fmt::Display for BatchCapacityError<V> {
 }
 
 impl<V> std::error::Error for BatchCapacityError<V> {}
+
+/// Panics with `error`'s message, after dropping what it gives back: a
+/// value dropped while the panic unwinds would abort the process if its
+/// own `Drop` panicked (std's `Vec::insert` has that trap). Dropped first,
+/// such a `Drop` panic simply propagates instead.
+#[track_caller]
+pub(crate) fn panic_with(error: impl fmt::Display) -> ! {
+    let message = error.to_string();
+    drop(error);
+    panic!("{message}")
+}

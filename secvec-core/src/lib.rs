@@ -37,7 +37,8 @@
 //!
 //! // SAFETY: 1. `protect` returns the value of `src` it loaded, and nothing
 //! // is ever freed; 2. and 3. retired pointers are never freed; 4. and 5.
-//! // there is no per-thread state, so nothing to share or tear down.
+//! // there is no per-thread state, so nothing to share or tear down; 7.
+//! // `retire` does nothing; 8. guards are `()`, any number at once.
 //! unsafe impl Reclaimer for Never {
 //!     type Domain = ();
 //!     type Guard<'d> = ();
@@ -103,6 +104,7 @@ mod shared;
 mod stats;
 pub mod sync;
 mod thread_slot;
+mod unwind;
 mod vec;
 
 pub use element::{Element, is_inline};

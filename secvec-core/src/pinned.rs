@@ -16,7 +16,7 @@
 //!   operations).
 
 use crate::element::{Element, cell_ptr, is_inline};
-use crate::error::{BatchCapacityError, CapacityError, IndexOutOfBounds};
+use crate::error::{BatchCapacityError, CapacityError, IndexOutOfBounds, panic_with};
 use crate::reclaimer::Reclaimer;
 use crate::reference::InlineBits;
 use crate::vec::SecVec;
@@ -114,7 +114,7 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
     pub fn push(&mut self, value: T) -> usize {
         match self.try_push(value) {
             Ok(index) => index,
-            Err(e) => panic!("{e}"),
+            Err(e) => panic_with(e),
         }
     }
 
@@ -137,7 +137,7 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
     pub fn extend_from_iter<I: IntoIterator<Item = T>>(&mut self, iter: I) -> Range<usize> {
         match self.vec.try_extend_in(&mut self.guard, iter) {
             Ok(range) => range,
-            Err(e) => panic!("{e}"),
+            Err(e) => panic_with(e),
         }
     }
 

@@ -68,6 +68,16 @@ use crate::sync::AtomicPtr;
 /// 6. **Never freeing.** If [`RECLAIMS`](Reclaimer::RECLAIMS) is `false`,
 ///    [`Retire::reclaim`] is never called on a retired pointer: everything
 ///    retired stays allocated for good.
+/// 7. **No unwinding from `retire`.** [`retire`](Reclaimer::retire) does
+///    not unwind, also when it reclaims other objects inline (their
+///    [`Retire::reclaim`] never unwinds). SecVec calls it after the CAS
+///    that published an operation and before the bookkeeping that depends
+///    on it (a pushed element marked as the vector's); it aborts the
+///    process, with a message, if `retire` unwinds anyway.
+/// 8. **Nested guards.** A thread may hold several guards of one domain at
+///    once (see [`guard`](Reclaimer::guard)'s safety 1: user code runs while
+///    a guard lives, and may use the same vector, or another vector of the
+///    same domain); each protects independently of the others.
 pub unsafe trait Reclaimer: Send + Sync + 'static {
     /// Per-vector reclamation state: a hazard-pointer domain, an epoch
     /// collector, or nothing.
@@ -96,9 +106,20 @@ pub unsafe trait Reclaimer: Send + Sync + 'static {
     ///
     /// The caller guarantees:
     ///
-    /// 1. The guard is dropped before the operation that created it
-    ///    returns: it is never stored, leaked, or held across code the
-    ///    caller does not control. (Use [`pin`](Reclaimer::pin) for that.)
+    /// 1. The guard is dropped on the thread that created it, before the
+    ///    operation that created it returns (normally or by unwinding): it
+    ///    is never stored, leaked with `mem::forget`, or returned. (Use
+    ///    [`pin`](Reclaimer::pin) for that.) So the thread cannot exit,
+    ///    nor run its thread-local destructors, while the guard lives.
+    ///
+    /// Code the caller does not control may run while the guard lives: an
+    /// element's `Clone` (which must run under protection) or `Drop`, and
+    /// anything that code does, including panicking (the guard is dropped
+    /// by the unwinding) and other operations on this vector or on other
+    /// vectors of `domain` (nested guards, safety point 8). Such code holds
+    /// back reclamation while it runs, as a handle does: SecVec runs no
+    /// more of it under a guard than it must (an iterator of a batch runs
+    /// before the guard is taken).
     unsafe fn guard(domain: &Self::Domain) -> Self::Guard<'_>;
 
     /// A guard that the caller may keep for as long as it likes on this
@@ -180,5 +201,13 @@ pub trait Retire: Send + 'static {
     ///    reclaimed since: `reclaim` runs at most once per retire.
     /// 2. No guard can reach `ptr` any more (Reclaimer safety 1 and 2), and
     ///    nothing accesses `*ptr` during or after the call.
+    ///
+    /// # Unwinding
+    ///
+    /// Implementations must not unwind: reclaimers call this inside their
+    /// own bookkeeping, and hazard pointers inside another operation's
+    /// `retire` (`Reclaimer` safety 7). SecVec's element cells catch a
+    /// panicking element destructor, and the panic's payload is dropped
+    /// the same way.
     unsafe fn reclaim(ptr: *mut Self);
 }

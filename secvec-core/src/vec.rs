@@ -161,7 +161,7 @@ use crate::element::{
     Cell, Element, cell_ptr, drop_owned, into_bits, is_inline, read_inline, take_unpublished,
 };
 use crate::elimination::Exchanger;
-use crate::error::{CapacityError, IndexOutOfBounds};
+use crate::error::{CapacityError, IndexOutOfBounds, panic_with};
 use crate::home::Home;
 use crate::lazy::Lazy;
 use crate::reclaimer::Reclaimer;
@@ -170,6 +170,7 @@ use crate::stats::Event;
 #[cfg(feature = "accounting")]
 use crate::stats::Stats;
 use crate::sync::{AtomicPtr, Ordering};
+use crate::unwind::{Payload, drop_payload, no_unwind};
 use crossbeam_utils::Backoff;
 use std::collections::TryReserveError;
 use std::marker::PhantomData;
@@ -223,6 +224,9 @@ pub struct SecVec<T: Element, R: Reclaimer> {
     /// when its reclaimer and elements are.
     _marker: PhantomData<(T, R)>,
 }
+
+/// What [`no_unwind`] names if a reclaimer's `retire` unwinds.
+const RETIRE: &str = "a reclaimer's `retire`";
 
 /// A value on a 64-byte cache line of its own.
 #[repr(align(64))]
@@ -390,7 +394,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     pub fn push(&self, value: T) -> usize {
         match self.try_push(value) {
             Ok(index) => index,
-            Err(e) => panic!("{e}"),
+            Err(e) => panic_with(e),
         }
     }
 
@@ -560,7 +564,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         unsafe {
             #[cfg(feature = "accounting")]
             self.home().retiring(); // the cell counts itself reclaimed in the home
-            R::retire(self.domain(), guard, cell_ptr::<T>(bits))
+            no_unwind(RETIRE, || R::retire(self.domain(), guard, cell_ptr::<T>(bits)))
         };
         // Negative control, built only with `--cfg
         // secvec_defect="drop_removed_at_once"`: the removed element is
@@ -656,9 +660,13 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     }
 
     /// Like [`reserve`](Self::reserve), but returns an error instead of
-    /// panicking when the slots cannot be allocated. Buckets allocated
-    /// before the failing one are kept (they are needed by any longer
-    /// vector), and the contents are unchanged.
+    /// panicking when the slots cannot be allocated; then nothing of the
+    /// request is kept, and the contents are unchanged.
+    ///
+    /// Slots are zeroed by the allocator, so a large reservation takes
+    /// fresh pages that become resident only as elements are written (as
+    /// with `Vec::try_reserve`). Buckets double in size: the slots
+    /// reserved for `n` elements may hold up to about twice as many.
     pub fn try_reserve(&self, additional: usize) -> Result<(), TryReserveError> {
         let want = self.len().saturating_add(additional).min(self.max_len);
         let (bytes, result) = self.buckets.ensure(want);
@@ -993,7 +1001,10 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
                     // `protect` from now on returns it as this one. 3. Only
                     // the thread whose CAS replaced it retires it, once, into
                     // this vector's domain. 4. `guard` is of `self.domain`.
-                    unsafe { R::retire(self.domain(), guard, cur) };
+                    // It must not unwind (Reclaimer safety 7): the caller's
+                    // bookkeeping for the operation just published (a
+                    // push marking its element published) comes after.
+                    unsafe { no_unwind(RETIRE, || R::retire(self.domain(), guard, cur)) };
                     return out;
                 }
                 Err(_) => {
@@ -1087,9 +1098,12 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
         let state = unsafe { (*cur).state };
         // The elements still in the vector are dropped with it, once (a
         // removed one is the reclaimer's). A destructor that panics does not
-        // stop the others, nor the freeing below; its panic is resumed at
-        // the end (unless the thread is already panicking).
-        let mut panic = None;
+        // stop the others, nor the freeing below; the first panic is resumed
+        // at the end (unless the thread is already panicking), after the
+        // domain and the home are given up. Every other payload is dropped
+        // where it cannot unwind: a payload's own `Drop` may panic, and
+        // nothing may unwind out of here before the end.
+        let mut panic: Option<Payload> = None;
         if !is_inline::<T>() {
             // Its installer completed the current write, but make sure.
             self.complete(&state);
@@ -1101,7 +1115,10 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
                 // only removed elements are), and nobody can reach them
                 // after this: dropped once (drop_owned 1).
                 if let Err(p) = unsafe { drop_owned::<T>(bits) } {
-                    panic.get_or_insert(p);
+                    match panic {
+                        None => panic = Some(p),
+                        Some(_) => drop_payload(p),
+                    }
                 }
             }
             if let Some(home) = self.home.get() {
@@ -1133,10 +1150,12 @@ impl<T: Element, R: Reclaimer> Drop for SecVec<T, R> {
             // after (give_up 1).
             unsafe { Home::give_up(home) };
         }
-        if let Some(p) = panic
-            && !std::thread::panicking()
-        {
-            std::panic::resume_unwind(p);
+        if let Some(p) = panic {
+            if std::thread::panicking() {
+                drop_payload(p);
+            } else {
+                std::panic::resume_unwind(p);
+            }
         }
     }
 }

@@ -337,13 +337,38 @@ fn batches() {
             "SecVec capacity exhausted: 3 more elements do not fit in a vector of length 3 (its maximum is 4)"
         );
         let back = b.try_extend_from_iter(words.clone()).unwrap_err();
-        assert_eq!(back.values, words, "an owned batch comes back whole");
+        assert_eq!(back.values, words[..2], "what was taken comes back: one more than fits");
+        assert_eq!(back.additional, 2);
         assert_eq!(b.len(), 3, "nothing of a refused batch was appended");
         let panic = std::panic::catch_unwind(|| b.extend_from_slice(&words)).unwrap_err();
         assert!(panic.downcast_ref::<String>().is_some_and(|m| m.contains("vector of length 3")));
         assert_eq!(b.pop_n(2), ["b", "c"]);
         b.truncate(0);
         assert!(b.is_empty());
+    });
+}
+
+/// A refused batch takes from its iterator one element more than fits and
+/// no more (an endless iterator is refused too), gives those back, and
+/// appends nothing; one that fits exactly is appended whole.
+#[test]
+fn a_refused_batch_stops_at_the_first_element_that_does_not_fit() {
+    for_each_backend!(|R| {
+        let v = SecVec::<u64, R>::bounded(10);
+        v.extend_from_slice(&[1, 2, 3]);
+        let taken = std::cell::Cell::new(0);
+        let counted = || (0..).inspect(|_| taken.set(taken.get() + 1));
+        let e = v.try_extend_from_iter(counted()).unwrap_err();
+        assert_eq!(taken.get(), 8, "7 fit, the 8th is refused, the 9th never made");
+        assert_eq!((e.additional, e.len, e.max_len), (8, 3, 10));
+        assert_eq!(e.values, (0..8).collect::<Vec<u64>>());
+        taken.set(0);
+        let e = v.pin().try_extend_from_iter(counted()).unwrap_err();
+        assert_eq!((taken.get(), e.additional), (8, 8), "through a handle too");
+        assert_eq!(v.len(), 3, "nothing of a refused batch was appended");
+        assert_eq!(v.extend_from_iter(0..7), 3..10, "a batch that fits exactly");
+        let e = v.try_extend_from_slice(&[1, 2, 3, 4]).unwrap_err();
+        assert_eq!(e.additional, 4, "a slice's error names its whole length");
     });
 }
 
