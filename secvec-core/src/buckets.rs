@@ -15,6 +15,7 @@
 
 use crate::lazy::Lazy;
 use crate::sync::{AtomicPtr, AtomicU128, Ordering};
+use core::alloc::Layout;
 use core::ptr;
 use std::collections::TryReserveError;
 
@@ -185,10 +186,16 @@ impl Buckets {
         (unsafe { &*head.add(off) }, bytes)
     }
 
-    /// Allocates every bucket needed for indices `0..len`. Returns the bytes
-    /// this call allocated and kept, and how far it got before an
-    /// allocation failed (a bucket too large to exist, or refused by the
-    /// allocator), if one did.
+    /// Allocates every bucket needed for indices `0..len`: all of them or
+    /// none. Returns the bytes this call allocated and kept, and the error
+    /// if an allocation failed (a bucket too large to exist, or refused by
+    /// the allocator); then the buckets this call had allocated are freed
+    /// again, and nothing is kept.
+    ///
+    /// Buckets are zeroed by the allocator (`alloc_zeroed`: fresh pages
+    /// from the kernel are not touched), so reserving memory does not make
+    /// it resident. They double in size, so the buckets for `len` slots
+    /// may hold up to about twice as many.
     pub(crate) fn ensure(&self, len: usize) -> (usize, Result<(), TryReserveError>) {
         if len == 0 {
             return (0, Ok(()));
@@ -203,11 +210,27 @@ impl Buckets {
             return (0, Err(overflow));
         }
         let (table, mut kept) = self.table_or_alloc();
+        // First allocate every missing bucket, installing none: a failure
+        // then frees them all, and no other thread can have seen them.
+        let mut fresh: Vec<(usize, *mut Slot)> = Vec::new();
         for b in 0..=last {
-            match bucket_or_alloc(table, b) {
-                Ok((_, bytes)) => kept += bytes,
-                Err(e) => return (kept, Err(e)),
+            if !table.heads[b].load(Ordering::Acquire).is_null() {
+                continue;
             }
+            match alloc_bucket(b) {
+                Ok(head) => fresh.push((b, head)),
+                Err(e) => {
+                    for (b, head) in fresh {
+                        // SAFETY: allocated by `alloc_bucket(b)` above and
+                        // never shared.
+                        unsafe { free_bucket(head, b) };
+                    }
+                    return (kept, Err(e));
+                }
+            }
+        }
+        for (b, head) in fresh {
+            kept += install_bucket(table, b, head).1;
         }
         (kept, Ok(()))
     }
@@ -229,24 +252,83 @@ fn bucket_or_alloc(table: &Table, b: usize) -> Result<(*mut Slot, usize), TryRes
     if !head.is_null() {
         return Ok((head, 0));
     }
-    // Fallible, like `Vec::try_reserve`: the last buckets are larger
-    // than any address space, and a refused allocation is an error to
-    // report, not a reason to abort the process.
-    let mut fresh: Vec<Slot> = Vec::new();
-    fresh.try_reserve_exact(bucket_len(b))?;
-    fresh.extend((0..bucket_len(b)).map(|_| Slot(AtomicU128::new(0))));
-    let fresh: Box<[Slot]> = fresh.into_boxed_slice();
-    let bytes = core::mem::size_of_val(&*fresh);
-    let fresh = Box::into_raw(fresh).cast::<Slot>();
-    Ok(match table.heads[b].compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
-        Ok(_) => (fresh, bytes),
+    Ok(install_bucket(table, b, alloc_bucket(b)?))
+}
+
+/// Installs `fresh` (from [`alloc_bucket`]`(b)`, never shared) as bucket
+/// `b`, unless another thread installed one first: then `fresh` is freed.
+/// Returns the bucket's head and the bytes this call kept.
+fn install_bucket(table: &Table, b: usize, fresh: *mut Slot) -> (*mut Slot, usize) {
+    match table.heads[b].compare_exchange(ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => (fresh, bucket_bytes(b)),
         Err(winner) => {
-            // SAFETY: `fresh` came from `Box::<[Slot]>::into_raw` with
-            // `bucket_len(b)` elements and was never shared (the CAS failed).
-            drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(fresh, bucket_len(b))) });
+            // SAFETY: from `alloc_bucket(b)` and never shared (the CAS
+            // failed).
+            unsafe { free_bucket(fresh, b) };
             (winner, 0)
         }
-    })
+    }
+}
+
+/// The layout of bucket `b`, or the error `Vec::try_reserve` gives for
+/// one too large to exist.
+fn bucket_layout(b: usize) -> Result<Layout, TryReserveError> {
+    Layout::array::<Slot>(bucket_len(b))
+        .map_err(|_| Vec::<Slot>::new().try_reserve_exact(usize::MAX).expect_err("always too large"))
+}
+
+/// The bytes of bucket `b` (which was allocated, so its size exists).
+fn bucket_bytes(b: usize) -> usize {
+    bucket_len(b) * core::mem::size_of::<Slot>()
+}
+
+/// A new bucket `b` of zeroed slots (each `SlotWord::EMPTY`).
+///
+/// Fallible, like `Vec::try_reserve`: the last buckets are larger than any
+/// address space, and a refused allocation is an error to report, not a
+/// reason to abort the process. Zeroed by the allocator: a large bucket
+/// comes from fresh pages that stay untouched until used.
+fn alloc_bucket(b: usize) -> Result<*mut Slot, TryReserveError> {
+    let layout = bucket_layout(b)?;
+    #[cfg(not(loom))]
+    {
+        loop {
+            // SAFETY: a bucket has at least `FIRST_BUCKET_SIZE` slots: the
+            // layout's size is not zero.
+            let head = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<Slot>();
+            if !head.is_null() {
+                // An all-zero `AtomicU128` (same layout as `u128`) is the
+                // word 0: `SlotWord::EMPTY`.
+                return Ok(head);
+            }
+            // The allocator refused: ask again as `Vec` does, for the error
+            // it reports (should that succeed, memory was freed meanwhile:
+            // the vector is dropped at once and we try again).
+            Vec::<Slot>::new().try_reserve_exact(bucket_len(b))?;
+        }
+    }
+    #[cfg(loom)]
+    {
+        // loom's stand-in is a loom `Mutex`, which zero bytes are not.
+        let _ = layout;
+        let fresh: Box<[Slot]> = (0..bucket_len(b)).map(|_| Slot(AtomicU128::new(0))).collect();
+        Ok(Box::into_raw(fresh).cast::<Slot>())
+    }
+}
+
+/// Frees bucket `b`.
+///
+/// # Safety
+///
+/// 1. `head` came from [`alloc_bucket`]`(b)`, is freed once, and nothing
+///    uses its slots any more.
+unsafe fn free_bucket(head: *mut Slot, b: usize) {
+    // SAFETY: point 1: a `Box<[Slot]>`'s allocation of `bucket_len(b)`
+    // slots (under loom), or one from the global allocator with the layout
+    // `bucket_layout(b)`, which is the same `Layout::array`; dropping the
+    // slots does nothing beyond freeing (an `AtomicU128` has no destructor;
+    // loom's stand-in frees its model state).
+    drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(head, bucket_len(b))) });
 }
 
 impl Drop for Buckets {
@@ -257,11 +339,10 @@ impl Drop for Buckets {
         for (b, head) in table.heads.iter_mut().enumerate() {
             let p = head.load(Ordering::Relaxed);
             if !p.is_null() {
-                // SAFETY: every non-null head was produced by
-                // `Box::<[Slot]>::into_raw` of exactly `bucket_len(b)` slots
-                // in `bucket_or_alloc`, and `&mut self` means no one else
-                // can reach it any more.
-                drop(unsafe { Box::from_raw(ptr::slice_from_raw_parts_mut(p, bucket_len(b))) });
+                // SAFETY: every non-null head was installed from
+                // `alloc_bucket(b)` (`install_bucket`), once, and `&mut self`
+                // means no one else can reach it any more.
+                unsafe { free_bucket(p, b) };
             }
         }
     }
