@@ -143,7 +143,15 @@ impl<T> PerThread<T> {
     #[cold]
     #[inline(never)]
     fn install(cell: &AtomicPtr<CachePadded<T>>, init: impl FnOnce() -> T) -> *mut CachePadded<T> {
-        let p = Box::into_raw(Box::new(CachePadded::new(init())));
+        let value = init();
+        // `init` may have asked for this slot's value itself (re-entrantly)
+        // and installed one, which may be in use by now: keep that one.
+        let installed = cell.load(Relaxed);
+        if !installed.is_null() {
+            drop(value);
+            return installed;
+        }
+        let p = Box::into_raw(Box::new(CachePadded::new(value)));
         // Release: `iter` may read the value from another thread.
         cell.store(p, Release);
         p
@@ -194,5 +202,35 @@ impl<T> core::ops::Deref for ThreadEntry<'_, T> {
 impl<T> core::fmt::Debug for ThreadEntry<'_, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ThreadEntry").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+    /// An `init` that asks for the same value again: one value is kept
+    /// (the inner one, which the inner call already handed out), the
+    /// outer one is dropped, and nothing leaks (Miri checks that).
+    #[test]
+    fn a_reentrant_init_keeps_one_value() {
+        static DROPPED: AtomicUsize = AtomicUsize::new(0);
+        struct Counted(u32);
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                DROPPED.fetch_add(1, Relaxed);
+            }
+        }
+        let per = PerThread::<Counted>::new();
+        let outer = per.get_or(|| {
+            let inner = per.get_or(|| Counted(1)).expect("a slot");
+            assert_eq!(inner.0, 1);
+            Counted(2)
+        });
+        assert_eq!(outer.expect("a slot").0, 1, "the value installed first stays");
+        assert_eq!(DROPPED.load(Relaxed), 1, "the outer value was dropped");
+        drop(per);
+        assert_eq!(DROPPED.load(Relaxed), 2);
     }
 }
