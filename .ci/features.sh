@@ -12,6 +12,9 @@ cargo test -p secvec --all-features --locked --quiet
 cargo test -p secvec --no-default-features --locked --quiet
 cargo test -p secvec --no-default-features --features "$(IFS=,; echo "${BACKENDS[*]}")" --locked --quiet
 cargo check -p secvec-core --no-default-features --locked
+# Zero-sized elements without accounting: their cells must still have
+# addresses of their own (hazard pointers spin on a repeated one).
+cargo test -p secvec-suite --no-default-features --test zero_sized --locked --quiet
 cargo check -p secvec-benches --benches --examples --no-default-features --locked  # accounting off
 step "features: rust-version"
 MSRV=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)

@@ -6,6 +6,11 @@ for b in "${BACKENDS[@]}"; do
   SECVEC_BACKENDS=$b MIRIFLAGS="$flags -Zmiri-many-seeds=1..3" \
     cargo +nightly miri test --locked "${SUITE[@]}" -- "${CONCURRENT[@]}"
 done
+step "miri: zero-sized elements without accounting, every backend"
+for b in "${BACKENDS[@]}"; do
+  SECVEC_BACKENDS=$b MIRIFLAGS="$(miri_flags "$b")" cargo +nightly miri test --locked -p secvec-suite \
+    --no-default-features --test zero_sized
+done
 step "miri: the hostile programs under tree borrows too, every backend"
 MIRIFLAGS="-Zmiri-tree-borrows -Zmiri-ignore-leaks" cargo +nightly miri test -p secvec-suite --test hostile --locked
 step "miri: leaked guards, every backend (the epoch backend leaks its collector then, by design)"

@@ -25,7 +25,12 @@ use std::sync::Arc;
 ///   vector in it.
 ///
 /// The domain lives as long as the longest of its vectors and handles
-/// (clones share it).
+/// (clones share it). So, as with `Arc`, a cycle keeps it alive for good: a
+/// `SecVec` or `SharedDomain` of domain `d`, stored as an element of a
+/// vector in `d`, holds `d` while it waits in `d`'s garbage to be dropped
+/// (once removed) or in the vector (which `d` may outlive), and what `d`
+/// holds is then never freed. Give vectors that are elements of other
+/// vectors a domain of their own, or another shared one.
 ///
 /// [`Snapshot::leaked`]: crate::Snapshot::leaked
 /// [`Snapshot::outstanding`]: crate::Snapshot::outstanding
