@@ -24,7 +24,7 @@ NO_LEAKED_GUARD=(-- --skip leaked_guard)
 miri_flags() {
   case $1 in
     leak) echo "-Zmiri-ignore-leaks" ;; # leaking is this backend's job
-    epoch) echo "-Zmiri-tree-borrows" ;; # crossbeam issues 545/878
+    epoch) echo "-Zmiri-tree-borrows" ;; # crossbeam's tracker, #545 and #878
     *) echo "" ;;
   esac | sed 's/$/ -Zmiri-permissive-provenance -Zmiri-env-forward=SECVEC_BACKENDS/'
 }

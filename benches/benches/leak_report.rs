@@ -568,7 +568,7 @@ fn main() {
     let costs = secvec_benches::cost::all(cost_n);
     let cost_checks = secvec_benches::cost::targets(&costs);
     let cost = format!(
-        "{}\nTargets (issue 17), in this run:\n\n{}",
+        "{}\nTargets for the cost of a vector, in this run:\n\n{}",
         secvec_benches::cost::markdown(&costs),
         report::checks_markdown(&cost_checks)
     );

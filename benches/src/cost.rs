@@ -128,7 +128,7 @@ pub fn markdown(costs: &[Cost]) -> String {
     out
 }
 
-/// Issue 17's targets, from one run's costs: per backend, an empty vector
+/// The cost-of-a-vector targets, from one run's costs: per backend, an empty vector
 /// in a shared domain at most 2x boxcar's bytes (P14) and creation time
 /// (P15), and SecVec's own part of an empty vector (its bytes in a shared
 /// domain, where the domain is not its own) at most 1 KiB (P16). Checks

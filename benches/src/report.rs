@@ -250,7 +250,7 @@ pub fn targets(cells: &[Cell]) -> Vec<Check> {
     // leak backend is a baseline), and all of them.
     let real = secvec_suite::backends::reclaiming_contenders();
     let all = secvec_suite::backends::contenders();
-    // Issue 14's targets: reads through handles (`-pinned` workloads) against
+    // The handle targets: reads through handles (`-pinned` workloads) against
     // the baselines' plain cells of the same mix, in the same run.
     let against =
         |w: &str, a: &str, base_w: &str, base: &str, t| Some(mops(w, a, t)? / mops(base_w, base, t)?);
@@ -275,7 +275,7 @@ pub fn targets(cells: &[Cell]) -> Vec<Check> {
     for &b in &all {
         check("P9", format!("get 1 thr, {b} / boxcar"), ratio("get", b, "boxcar", 1), 0.5);
     }
-    // Issue 15's target: batches of 64 (elements/s) against single pushes.
+    // The batch target: batches of 64 (elements/s) against single pushes.
     for t in [1, 2] {
         for &b in &all {
             let what = format!("extend-64 {t} thr, {b} elements/s / its push");

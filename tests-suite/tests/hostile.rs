@@ -5,7 +5,7 @@
 //!
 //! * A thread's per-thread reclamation state must not be shared with a new
 //!   thread while the old one still runs thread-local destructors (thread
-//!   id reuse: `thread_local` crate issue #75, and seize's copy of it).
+//!   id reuse: `thread_local` crate's tracker, #75, and seize's copy of it).
 //! * Operations from thread-local destructors must work, also after the
 //!   backends' own thread-local state is gone, and on a thread that never
 //!   used the vector before.
