@@ -84,35 +84,26 @@
 //! # }
 //! ```
 
+pub mod algorithm;
 mod batch;
-mod buckets;
-mod descriptor;
-mod element;
-mod elimination;
 mod error;
-mod home;
-mod lazy;
-mod local;
-pub mod per_thread;
+mod mem;
 mod pinned;
-mod pool;
+mod raw;
 mod reclaimer;
 mod reference;
 mod shared;
-// Without `accounting` only `Event` is used (counting compiles to nothing).
-#[cfg_attr(not(feature = "accounting"), allow(dead_code))]
-mod stats;
 pub mod sync;
-mod thread_slot;
-mod unwind;
+mod thread;
 mod vec;
 
-pub use element::{Element, is_inline};
 pub use error::{BatchCapacityError, CapacityError, IndexOutOfBounds};
+#[cfg(feature = "accounting")]
+pub use mem::stats::{CellCounts, Snapshot, Stats};
 pub use pinned::{Pinned, PinnedIter};
+pub use raw::element::{Element, is_inline};
 pub use reclaimer::{Reclaimer, Retire};
 pub use reference::Ref;
 pub use shared::SharedDomain;
-#[cfg(feature = "accounting")]
-pub use stats::{CellCounts, Snapshot, Stats};
+pub use thread::per_thread;
 pub use vec::{Iter, SecVec};

@@ -15,8 +15,8 @@
 //!   `refresh` every so often (papaya and flurry re-pin every ~1000
 //!   operations).
 
-use crate::element::{Element, cell_ptr, is_inline};
 use crate::error::{BatchCapacityError, CapacityError, IndexOutOfBounds, panic_with};
+use crate::raw::element::{Element, cell_ptr, is_inline};
 use crate::reclaimer::Reclaimer;
 use crate::reference::InlineBits;
 use crate::vec::SecVec;
@@ -66,7 +66,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// meanwhile: call [`Pinned::refresh`] in long loops, and do not keep
     /// a handle idle. With hazard pointers it keeps one descriptor.
     pub fn pin(&self) -> Pinned<'_, T, R> {
-        Pinned { vec: self, guard: self.pin_guard(), scratch: InlineBits(0), _not_send: PhantomData }
+        Pinned { vec: self, guard: self.raw.pin_guard(), scratch: InlineBits(0), _not_send: PhantomData }
     }
 }
 
@@ -81,7 +81,7 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
     /// element type; no clone, no guard of its own).
     #[inline]
     pub fn get_ref(&mut self, index: usize) -> Option<&T> {
-        let bits = self.vec.read_in(&mut self.guard, index)?;
+        let bits = self.vec.raw.read(&mut self.guard, index)?;
         if is_inline::<T>() {
             self.scratch = InlineBits(bits);
             // SAFETY: inline bits are packed from a `T`.
@@ -96,7 +96,7 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
     /// [`SecVec::len`] through this handle's guard.
     #[inline]
     pub fn len(&mut self) -> usize {
-        self.vec.len_in(&mut self.guard)
+        self.vec.raw.len(&mut self.guard)
     }
 
     /// [`SecVec::is_empty`] through this handle's guard.
@@ -120,12 +120,12 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
 
     /// [`SecVec::try_push`] through this handle's guard.
     pub fn try_push(&mut self, value: T) -> Result<usize, CapacityError<T>> {
-        self.vec.try_push_in(&mut self.guard, value)
+        self.vec.raw.try_push(&mut self.guard, value)
     }
 
     /// [`SecVec::clear`] through this handle's guard.
     pub fn clear(&mut self) {
-        self.vec.clear_in(&mut self.guard)
+        self.vec.raw.clear(&mut self.guard)
     }
 
     /// [`SecVec::extend_from_iter`] through this handle's guard.
@@ -135,7 +135,7 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
     /// If the batch does not fit in a bounded vector (nothing is appended).
     #[track_caller]
     pub fn extend_from_iter<I: IntoIterator<Item = T>>(&mut self, iter: I) -> Range<usize> {
-        match self.vec.try_extend_in(&mut self.guard, iter) {
+        match self.vec.raw.try_extend(&mut self.guard, iter) {
             Ok(range) => range,
             Err(e) => panic_with(e),
         }
@@ -146,12 +146,12 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
         &mut self,
         iter: I,
     ) -> Result<Range<usize>, BatchCapacityError<Vec<T>>> {
-        self.vec.try_extend_in(&mut self.guard, iter)
+        self.vec.raw.try_extend(&mut self.guard, iter)
     }
 
     /// [`SecVec::truncate`] through this handle's guard.
     pub fn truncate(&mut self, len: usize) {
-        self.vec.truncate_in(&mut self.guard, len)
+        self.vec.raw.truncate(&mut self.guard, len)
     }
 
     /// Lets reclamation advance: the guard protects nothing it protected
@@ -168,12 +168,12 @@ impl<'v, T: Element + Clone, R: Reclaimer> Pinned<'v, T, R> {
     /// [`SecVec::get`] through this handle's guard.
     #[inline]
     pub fn get(&mut self, index: usize) -> Option<T> {
-        self.vec.get_in(&mut self.guard, index)
+        self.vec.raw.get(&mut self.guard, index)
     }
 
     /// [`SecVec::pop`] through this handle's guard.
     pub fn pop(&mut self) -> Option<T> {
-        self.vec.pop_in(&mut self.guard)
+        self.vec.raw.pop(&mut self.guard)
     }
 
     /// [`SecVec::set`] through this handle's guard.
@@ -182,7 +182,7 @@ impl<'v, T: Element + Clone, R: Reclaimer> Pinned<'v, T, R> {
     ///
     /// [`IndexOutOfBounds`] if `index >= len()`; the vector is unchanged.
     pub fn set(&mut self, index: usize, value: T) -> Result<T, IndexOutOfBounds> {
-        self.vec.set_in(&mut self.guard, index, value)
+        self.vec.raw.set(&mut self.guard, index, value)
     }
 
     /// [`SecVec::extend_from_slice`] through this handle's guard.
@@ -197,12 +197,12 @@ impl<'v, T: Element + Clone, R: Reclaimer> Pinned<'v, T, R> {
 
     /// [`SecVec::pop_n`] through this handle's guard.
     pub fn pop_n(&mut self, n: usize) -> Vec<T> {
-        self.vec.pop_n_in(&mut self.guard, n)
+        self.vec.raw.pop_n(&mut self.guard, n)
     }
 
     /// [`SecVec::to_vec`] through this handle's guard.
     pub fn to_vec(&mut self) -> Vec<T> {
-        self.vec.to_vec_in(&mut self.guard)
+        self.vec.raw.to_vec(&mut self.guard)
     }
 
     /// [`SecVec::iter`] through this handle's guard: one protection for the

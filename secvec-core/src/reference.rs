@@ -1,10 +1,11 @@
 //! [`Ref`]: a guarded reference to one element, for types that are not
 //! `Clone` or are costly to clone.
 
-use crate::element::{Element, cell_ptr, is_inline};
 use crate::error::IndexOutOfBounds;
+use crate::raw::Removed;
+use crate::raw::element::{Element, cell_ptr, is_inline};
 use crate::reclaimer::Reclaimer;
-use crate::vec::{Removed, SecVec};
+use crate::vec::SecVec;
 use core::marker::PhantomData;
 use core::ops::Deref;
 
@@ -156,12 +157,12 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// ```
     pub fn get_ref(&self, index: usize) -> Option<Ref<'_, T, R>> {
         if is_inline::<T>() {
-            let bits = self.with_guard(|g| self.read_in(g, index))?;
+            let bits = self.raw.with_guard(|g| self.raw.read(g, index))?;
             // SAFETY: inline bits are packed from a `T`.
             return Some(unsafe { Ref::inline(bits) });
         }
-        let mut guard = self.pin_guard();
-        let bits = self.read_in(&mut guard, index)?;
+        let mut guard = self.raw.pin_guard();
+        let bits = self.raw.read(&mut guard, index)?;
         // SAFETY: `read_in` left the cell protected by the guard, which
         // moves into the `Ref` and is never used again.
         Some(unsafe { Ref::cell(&raw const (*cell_ptr::<T>(bits)).value, guard) })
@@ -172,10 +173,10 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// `Clone` (or costly to clone). The element is dropped by the
     /// reclaimer once the [`Ref`] and every other reader are done with it.
     pub fn pop_ref(&self) -> Option<Ref<'_, T, R>> {
-        let mut guard = self.pin_guard();
+        let mut guard = self.raw.pin_guard();
         // No elimination: an element from a push's offer would have to be
         // owned by the `Ref`, not protected.
-        let Removed::Published(bits) = self.pop_bits(&mut guard, false)? else {
+        let Removed::Published(bits) = self.raw.pop_bits(&mut guard, false)? else {
             unreachable!("pop_bits without elimination")
         };
         // SAFETY: our descriptor removed it, and we retire it once.
@@ -191,8 +192,8 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// [`IndexOutOfBounds`] if `index >= len()`; the vector is unchanged
     /// and `value` is dropped.
     pub fn set_ref(&self, index: usize, value: T) -> Result<Ref<'_, T, R>, IndexOutOfBounds> {
-        let mut guard = self.pin_guard();
-        let old = self.set_bits(&mut guard, index, value)?;
+        let mut guard = self.raw.pin_guard();
+        let old = self.raw.set_bits(&mut guard, index, value)?;
         // SAFETY: our descriptor replaced it and its write completed, and we
         // retire it once.
         Ok(unsafe { self.removed_ref(guard, old) })
@@ -203,7 +204,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     ///
     /// # Safety
     ///
-    /// 1. As [`SecVec::retire_removed`]'s safety 1, and `guard` is the
+    /// 1. As [`RawVec::retire_removed`](crate::raw::RawVec::retire_removed)'s safety 1, and `guard` is the
     ///    guard the removal ran with (it protected the descriptor the
     ///    element was read from).
     unsafe fn removed_ref<'v>(&'v self, mut guard: R::Guard<'v>, bits: u64) -> Ref<'v, T, R> {
@@ -218,7 +219,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         let protected = R::protect_second(&mut guard, cell, || true);
         assert!(protected, "a reclaimer refused a protection whose validation passed");
         // SAFETY: our safety 1; the guard is this vector's.
-        unsafe { self.retire_removed(&guard, bits) };
+        unsafe { self.raw.retire_removed(&guard, bits) };
         // SAFETY: protected above, before it was retired, by the guard that
         // moves into the `Ref`.
         unsafe { Ref::cell(&raw const (*cell).value, guard) }

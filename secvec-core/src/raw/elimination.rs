@@ -44,7 +44,7 @@
 //! no longer the length (the `secvec_defect = "elimination"` build does
 //! exactly that, and the loom suite catches it).
 
-use crate::lazy::Lazy;
+use crate::mem::lazy::Lazy;
 use crate::sync::{AtomicU128, Ordering};
 use crossbeam_utils::CachePadded;
 

@@ -14,7 +14,7 @@
 //!   address) and drops it after the domain, which frees everything retired
 //!   into it before its drop returns (`Reclaimer` safety 3);
 //! * a vector in a [`SharedDomain`](crate::SharedDomain) cannot wait for
-//!   the domain: its home counts what is still out ([`Home::retiring`]: one
+//!   the domain: its home counts what is still out ([`Home::add_pending`]: one
 //!   per retired object that will reach the home when reclaimed, plus one
 //!   for the vector), and whoever gives back the last of them frees it
 //!   ([`Home::release`]), as an `Arc`'s last owner does. Vectors with their
@@ -22,11 +22,11 @@
 
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
-use crate::local::Locals;
-use crate::pool::Block;
-use crate::stats::Event;
+use crate::mem::local::Locals;
+use crate::mem::pool::Block;
+use crate::mem::stats::Event;
 #[cfg(feature = "accounting")]
-use crate::stats::{Counters, Snapshot, Source, Stats};
+use crate::mem::stats::{Counters, Snapshot, Source, Stats};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
@@ -66,7 +66,7 @@ impl<T> Home<T> {
     /// An object that will reach this home when it is reclaimed is about to
     /// be retired (before the retire: it may be reclaimed at once).
     #[inline]
-    pub(crate) fn retiring(&self) {
+    pub(crate) fn add_pending(&self) {
         if self.shared {
             // Relaxed, as `Arc::clone`: the caller holds a share already
             // (the vector's), so the count cannot be 0 meanwhile.
@@ -116,7 +116,7 @@ impl<T> Home<T> {
     /// # Safety
     ///
     /// 1. `home` is live (the caller's share keeps it so).
-    /// 2. The caller owns a share: counted by [`retiring`](Self::retiring)
+    /// 2. The caller owns a share: counted by [`add_pending`](Self::add_pending)
     ///    for the object it just finished reclaiming, or the vector's own
     ///    (from `give_up`); given back once, as its last use of the home.
     #[inline]
@@ -279,7 +279,7 @@ impl<T> Home<T> {
     ///
     /// # Safety
     ///
-    /// 1. As [`pool::Shard::give`](crate::pool::Shard::give)'s safety 2:
+    /// 1. As [`pool::Shard::give`](crate::mem::pool::Shard::give)'s safety 2:
     ///    `block` is a dropped `Box<T>`'s memory, and the caller gives up
     ///    every access to it.
     #[inline]

@@ -1,8 +1,8 @@
 //! Descriptors: the immutable records that the vector's one atomic pointer
 //! swings between.
 
-use crate::buckets::SlotWord;
-use crate::home::Home;
+use crate::mem::home::Home;
+use crate::raw::buckets::SlotWord;
 use crate::reclaimer::Retire;
 use core::ptr::NonNull;
 
@@ -181,7 +181,7 @@ impl Descriptor {
         if let Err(block) = unsafe { home.as_ref().free_block(block) } {
             // SAFETY: dealloc 1: as above; 2: the pool refused the block, so
             // we own it.
-            unsafe { crate::pool::dealloc(block) };
+            unsafe { crate::mem::pool::dealloc(block) };
         }
     }
 }
@@ -267,7 +267,7 @@ impl Retire for Descriptor {
         // only descriptors from `alloc` are retired, once.
         unsafe { Descriptor::free(ptr) };
         // SAFETY: release 1: the share this descriptor's retire counted
-        // (`Home::retiring`, just before every retire of a descriptor) keeps
+        // (`Home::add_pending`, just before every retire of a descriptor) keeps
         // the home alive until now; 2: given back once, after the
         // descriptor's last use of the home (`free` above).
         unsafe { Home::release(home) };

@@ -8,10 +8,10 @@
 //! (`Home::alloc_block`, `Home::free_block`). Any thread may read the
 //! entries' counts (a stats snapshot, [`Locals::iter`]).
 
-use crate::per_thread::PerThread;
-use crate::pool;
+use crate::mem::pool;
 #[cfg(feature = "accounting")]
-use crate::stats::Counts;
+use crate::mem::stats::Counts;
+use crate::thread::per_thread::PerThread;
 
 /// One thread slot's state in one vector whose pooled objects are `T`s.
 pub(crate) struct Local<T> {
@@ -63,7 +63,7 @@ mod tests {
     #[test]
     fn an_entry_per_thread_that_uses_it_and_no_more() {
         // It holds thread slots: not while thread_slot's tests count them.
-        let _serial = crate::thread_slot::tests::SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let _serial = crate::thread::registry::tests::SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let locals: Locals<u64> = Locals::new();
         assert_eq!(locals.iter().count(), 0, "nothing before the first use");
         let addr = |l: &Local<u64>| l as *const Local<u64> as usize;

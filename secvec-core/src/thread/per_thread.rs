@@ -9,7 +9,7 @@
 //! threads hold one, or it is being torn down) gets `None` and must take
 //! the backend's uncached path.
 
-use crate::thread_slot::{EXCLUSIVE, Lease, current};
+use crate::thread::registry::{EXCLUSIVE, Lease, current};
 use core::marker::PhantomData;
 use core::ptr;
 use crossbeam_utils::CachePadded;

@@ -34,11 +34,11 @@
 //! pushed value handed to a pop by elimination, or given back by a failed
 //! push or set.
 
-use crate::descriptor::Descriptor;
-use crate::home::Home;
+use crate::mem::home::Home;
+use crate::mem::stats::Event;
+use crate::raw::descriptor::Descriptor;
+use crate::raw::unwind::{Payload, drop_payload};
 use crate::reclaimer::Retire;
-use crate::stats::Event;
-use crate::unwind::{Payload, drop_payload};
 use core::alloc::Layout;
 use core::any::TypeId;
 use core::marker::PhantomData;

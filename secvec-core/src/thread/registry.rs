@@ -5,7 +5,7 @@
 //! only thread that touches entry `i` of any per-slot array of any vector:
 //! counting is a plain load and store instead of a locked read-modify-write,
 //! a pool shard needs no synchronization, and a backend's per-thread cache
-//! ([`PerThread`](crate::per_thread::PerThread)) can hold `!Send` state.
+//! ([`PerThread`](crate::thread::per_thread::PerThread)) can hold `!Send` state.
 //!
 //! # Why not a thread id from a crate
 //!

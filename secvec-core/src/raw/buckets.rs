@@ -13,7 +13,7 @@
 //! 128-bit word. See the module comment of `vec.rs` for why the version
 //! makes every slot write impossible to repeat.
 
-use crate::lazy::Lazy;
+use crate::mem::lazy::Lazy;
 use crate::sync::{AtomicPtr, AtomicU128, Ordering};
 use core::alloc::Layout;
 use core::ptr;
