@@ -17,7 +17,7 @@
 //! (`secvec_benches::cost`).
 
 use secvec_benches::charts::{Axis, Series, line_chart, written};
-use secvec_benches::contenders::Sv;
+use secvec_benches::contenders::SecVecContender;
 use secvec_benches::progress::{Progress, Target};
 use secvec_benches::{
     BenchElem, Contender, PREFILL, Rng, Str24, Workload, prepare, report, report_dir, smoke,
@@ -135,7 +135,7 @@ fn measure<R: SuiteBackend, E: BenchElem>(sc: Scenario, threads: usize, ops: usi
     let name = sc.name();
     let mut samples: Vec<(f64, u64)> = Vec::with_capacity(MAX_SAMPLES);
     let before = live_bytes();
-    let v = Arc::new(prepare::<Sv<R, E>>(w, ops));
+    let v = Arc::new(prepare::<SecVecContender<R, E>>(w, ops));
     if sc.extra == Extra::LongReaders {
         v.0.extend_from_iter((PREFILL..LONG_LEN).map(|i| E::make(i as u64)));
     }

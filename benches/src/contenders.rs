@@ -6,15 +6,15 @@ use secvec_core::{Pinned, SecVec};
 use secvec_suite::backends::SuiteBackend;
 
 /// A SecVec of `E` (`u64` unless said) on backend `R`.
-pub struct Sv<R: SuiteBackend, E: BenchElem = u64>(pub SecVec<E, R>);
+pub struct SecVecContender<R: SuiteBackend, E: BenchElem = u64>(pub SecVec<E, R>);
 
-impl<R: SuiteBackend, E: BenchElem> Contender for Sv<R, E> {
+impl<R: SuiteBackend, E: BenchElem> Contender for SecVecContender<R, E> {
     const NAME: &'static str = R::CONTENDER;
     const ELEMENT: &'static str = E::NAME;
     const OPS: Ops = Ops::ALL;
     const LEAKS: bool = !R::RECLAIMS;
     fn create() -> Self {
-        Sv(SecVec::new())
+        SecVecContender(SecVec::new())
     }
     #[inline]
     fn push(&self, v: u64) {
@@ -231,7 +231,7 @@ macro_rules! for_each_contender {
         $f::<$crate::contenders::SegQueue>($($arg),*);
     }};
     (@elem $e:ty, $f:ident ( $($arg:expr),* )) => {{
-        secvec_suite::for_each_backend!(|R| $f::<$crate::contenders::Sv<R, $e>>($($arg),*));
+        secvec_suite::for_each_backend!(|R| $f::<$crate::contenders::SecVecContender<R, $e>>($($arg),*));
         $f::<$crate::contenders::StdMutex<$e>>($($arg),*);
         $f::<$crate::contenders::StdRwLock<$e>>($($arg),*);
         $f::<$crate::contenders::PlMutex<$e>>($($arg),*);

@@ -34,7 +34,7 @@
 //! Registrations live in a [`PerThread`], keyed by the core's thread
 //! registry, so one `LocalHandle` is never used by two live threads (not
 //! even while one of them runs its thread-local destructors). A thread
-//! without a slot (more than 32 threads use the vector at once, or it is
+//! without a seat (more than 32 threads use the vector at once, or it is
 //! being torn down) registers afresh for the operation and unregisters at
 //! its end. A per-vector collector uses no thread-local storage, so every
 //! operation works from a thread-local destructor.
@@ -93,15 +93,15 @@ struct Handle(LocalHandle);
 
 // SAFETY: a `LocalHandle` is `!Send` because its `Local` is unsynchronized
 // per-thread state. It lives in a `PerThread`, which gives it only to the
-// thread that owns its slot, and hands a slot to another thread only after
+// thread that owns its seat, and hands a seat to another thread only after
 // the owner's registration is gone and its last lease is dropped, through
 // a mutex (happens-before). Every guard pinned from the handle holds its
 // `ThreadEntry` until it has unpinned (field order of `EpochGuard`): a
-// kept guard's entry holds a lease, so the slot stays this thread's; an
+// kept guard's entry holds a lease, so the seat stays this thread's; an
 // operation's entry is brief, and the operation ends before the thread's
 // registration can go (`Reclaimer::guard` safety 1). So no guard of the
 // handle is alive when it changes threads; a leaked guard leaks its lease,
-// and the slot is never handed on. The other access is the
+// and the seat is never handed on. The other access is the
 // drop of the `PerThread` with the domain, which needs `&mut`: no guard of
 // the domain is alive then (they borrow it), and a leaked guard never
 // touches its `Local` again.
@@ -112,7 +112,7 @@ pub struct EpochGuard<'d> {
     // Field order matters: unpin first, then release an uncached
     // registration, then give the thread's entry back.
     guard: Guard,
-    /// The registration of the uncached path (a thread without a slot).
+    /// The registration of the uncached path (a thread without a seat).
     own: Option<LocalHandle>,
     /// The thread's cached registration, with its lease (a kept guard; an
     /// operation's guard needs none, `Reclaimer::guard` safety 1).
@@ -125,7 +125,7 @@ impl EpochDomain {
         Handle(self.collector.register())
     }
 
-    /// A guard pinned through a fresh registration (a thread with no slot).
+    /// A guard pinned through a fresh registration (a thread with no seat).
     fn uncached(&self) -> EpochGuard<'_> {
         let own = self.collector.register();
         EpochGuard { guard: own.pin(), own: Some(own), _entry: None, _domain: PhantomData }
@@ -152,7 +152,7 @@ impl core::fmt::Debug for EpochGuard<'_> {
 // `!Send`; registrations are per-thread through `PerThread` (see `Handle`);
 // `pin` and `guard` are the same thing here, safe to keep. 5. A per-vector
 // collector uses no thread-local storage; a thread being torn down has no
-// slot and registers afresh. 7. `retire` defers a closure; whatever
+// seat and registers afresh. 7. `retire` defers a closure; whatever
 // crossbeam runs inline (a collection) calls only `Retire::reclaim`, which
 // never unwinds. 8. Pinning an already pinned thread nests (crossbeam
 // counts its guards).

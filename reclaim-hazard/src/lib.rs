@@ -45,7 +45,7 @@
 //! The per-thread cache lives in a [`PerThread`], keyed by the core's thread
 //! registry, so a cached hazard pointer is never used by two live threads
 //! (not even while one of them runs its thread-local destructors); an
-//! operation uses it in place. A thread without a slot (more than 32
+//! operation uses it in place. A thread without a seat (more than 32
 //! threads use the vector at once, or it is being torn down), and a kept
 //! guard (a `pin` handle), take a hazard pointer of their own and give it
 //! back when they end. Nothing here uses thread-local storage, so
@@ -86,17 +86,17 @@ pub struct HazardDomain {
 
 /// A thread's cached hazard pointer (`None` until the thread's first
 /// operation), borrowed in place by the operation that uses it.
-type Cached = RefCell<Option<Kept>>;
+type Cached = RefCell<Option<Protection>>;
 
 /// A hazard pointer and the address it has protected continuously since
 /// `protect` validated it (0 if none): kept between operations, so that
 /// the next operation finds the descriptor still current and protected.
 /// The second one (taken the first time an element cell is read) protects
 /// the cell an operation reads.
-struct Kept {
+struct Protection {
     hp: HazardPointer<'static, Family>,
     protected: usize,
-    second: Option<Second>,
+    second: Option<CellProtection>,
     /// Retires through this guard since its last scan (see [`SCAN_EVERY`]).
     retires: Cell<u32>,
 }
@@ -116,15 +116,15 @@ struct Kept {
 /// haphazard's own threshold stays as a backstop.
 const SCAN_EVERY: u32 = 64;
 
-impl Kept {
-    fn new(hp: HazardPointer<'static, Family>) -> Kept {
-        Kept { hp, protected: 0, second: None, retires: Cell::new(0) }
+impl Protection {
+    fn new(hp: HazardPointer<'static, Family>) -> Protection {
+        Protection { hp, protected: 0, second: None, retires: Cell::new(0) }
     }
 }
 
 /// The second hazard pointer of a guard, and the cell address it has
 /// protected continuously since a validation succeeded (0 if none).
-struct Second {
+struct CellProtection {
     hp: HazardPointer<'static, Family>,
     protected: usize,
 }
@@ -145,7 +145,7 @@ impl HazardDomain {
 
     /// A guard with a hazard pointer of its own, released when it drops.
     fn own(&self) -> HazardGuard<'_> {
-        HazardGuard { domain: self, slot: Slot::Own(Kept::new(self.new_hazard())) }
+        HazardGuard { domain: self, holder: Holder::Own(Protection::new(self.new_hazard())) }
     }
 
     /// A guard on the thread's cached hazard pointer `cache`, in place (a
@@ -154,9 +154,9 @@ impl HazardDomain {
         match cache.try_borrow_mut() {
             Ok(mut kept) => {
                 if kept.is_none() {
-                    *kept = Some(Kept::new(self.new_hazard()));
+                    *kept = Some(Protection::new(self.new_hazard()));
                 }
-                HazardGuard { domain: self, slot: Slot::Cached(kept) }
+                HazardGuard { domain: self, holder: Holder::Cached(kept) }
             }
             Err(_) => self.own(),
         }
@@ -175,40 +175,40 @@ impl core::fmt::Debug for HazardDomain {
 /// borrow ends with the guard; the protection stays for the thread's next
 /// operation: at most one descriptor per thread and vector is kept from
 /// reclamation this way). A kept guard, a nested one, and one on a thread
-/// without a slot own theirs and release it (reset) when they drop.
+/// without a seat own theirs and release it (reset) when they drop.
 pub struct HazardGuard<'d> {
     domain: &'d HazardDomain,
-    slot: Slot<'d>,
+    holder: Holder<'d>,
 }
 
-enum Slot<'d> {
+enum Holder<'d> {
     /// The thread's cache entry, borrowed: no other thread uses it
     /// meanwhile, as an operation's guard ends before the thread's
     /// registration can go (`Reclaimer::guard` safety 1).
-    Cached(RefMut<'d, Option<Kept>>),
-    Own(Kept),
+    Cached(RefMut<'d, Option<Protection>>),
+    Own(Protection),
 }
 
 impl HazardGuard<'_> {
     #[inline]
-    fn kept_ref(&self) -> &Kept {
-        match &self.slot {
-            Slot::Cached(kept) => kept.as_ref().expect("filled when borrowed"),
-            Slot::Own(kept) => kept,
+    fn kept_ref(&self) -> &Protection {
+        match &self.holder {
+            Holder::Cached(kept) => kept.as_ref().expect("filled when borrowed"),
+            Holder::Own(kept) => kept,
         }
     }
 
     #[inline]
-    fn kept(&mut self) -> &mut Kept {
+    fn kept(&mut self) -> &mut Protection {
         self.parts().1
     }
 
     /// The guard's domain and its hazard pointers.
     #[inline]
-    fn parts(&mut self) -> (&HazardDomain, &mut Kept) {
-        let kept = match &mut self.slot {
-            Slot::Cached(kept) => kept.as_mut().expect("filled when borrowed"),
-            Slot::Own(kept) => kept,
+    fn parts(&mut self) -> (&HazardDomain, &mut Protection) {
+        let kept = match &mut self.holder {
+            Holder::Cached(kept) => kept.as_mut().expect("filled when borrowed"),
+            Holder::Own(kept) => kept,
         };
         (self.domain, kept)
     }
@@ -257,7 +257,7 @@ fn still_protected<T>(protected: usize, _: *mut T) -> Option<*mut T> {
 // `PerThread`, whose entries are never shared by two live threads; a kept
 // guard (`pin`) owns its hazard pointer and uses no per-thread state, so
 // it is safe to keep anywhere. 5. Neither haphazard nor this crate uses
-// thread-local storage; a thread being torn down has no slot and takes a
+// thread-local storage; a thread being torn down has no seat and takes a
 // hazard pointer of its own. 7. `retire` may scan and reclaim inline,
 // which calls only `Retire::reclaim` (it never unwinds); haphazard's own
 // code does not panic there. 8. A nested guard finds the thread's cached
@@ -323,7 +323,8 @@ unsafe impl Reclaimer for Hazard {
         reachable: impl FnOnce() -> bool,
     ) -> bool {
         let (domain, kept) = guard.parts();
-        let second = kept.second.get_or_insert_with(|| Second { hp: domain.new_hazard(), protected: 0 });
+        let second =
+            kept.second.get_or_insert_with(|| CellProtection { hp: domain.new_hazard(), protected: 0 });
         if second.protected != 0 && second.protected == ptr as usize {
             return true;
         }

@@ -130,7 +130,7 @@ pub unsafe trait Reclaimer: Send + Sync + 'static {
     /// for as long as `guard` lives or until `guard` protects something else.
     fn protect<T: Sync>(guard: &mut Self::Guard<'_>, src: &AtomicPtr<T>) -> *mut T;
 
-    /// Protects `ptr` as well, in the guard's second slot, for as long as
+    /// Protects `ptr` as well, as the guard's second protection, for as long as
     /// `guard` lives or until the next `protect_second` through it (or
     /// `refresh`): SecVec uses it for an element's heap cell, read from a
     /// slot while the guard protects the descriptor that leads to it.

@@ -72,7 +72,7 @@ pub struct Ref<'v, T: Element, R: Reclaimer> {
 enum Inner<'v, T, R: Reclaimer> {
     /// A copy of an inline element.
     Inline(InlineBits),
-    /// An element in a cell, protected by the guard's second slot.
+    /// An element in a cell, protected by the guard's second protection.
     Cell { value: *const T, _guard: R::Guard<'v> },
 }
 
@@ -90,7 +90,7 @@ impl<'v, T: Element, R: Reclaimer> Ref<'v, T, R> {
     ///
     /// # Safety
     ///
-    /// 1. `value` points into a cell that `guard` protects (second slot)
+    /// 1. `value` points into a cell that `guard` protects (its second protection)
     ///    and will keep protecting for as long as `guard` is not used
     ///    again: it is valid for reads and not mutated while the `Ref`
     ///    lives.

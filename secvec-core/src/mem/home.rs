@@ -184,7 +184,7 @@ impl<T> Home<T> {
         let _ = event;
     }
 
-    /// Counts `event` for a thread without a slot.
+    /// Counts `event` for a thread without a seat.
     #[inline]
     fn count_shared(&self, event: Event) {
         #[cfg(feature = "accounting")]
@@ -264,7 +264,7 @@ impl<T> Home<T> {
         };
         #[cfg(feature = "accounting")]
         local.counts.bump(Event::Allocated);
-        // SAFETY: take 1: `mine` gave us this thread's entry, whose slot
+        // SAFETY: take 1: `mine` gave us this thread's entry, whose seat
         // the thread keeps until this call returns (mine 1).
         let block = unsafe { local.pool.take() };
         #[cfg(feature = "accounting")]

@@ -1,5 +1,5 @@
 //! A `Box` or an `Arc` allocated by its first user: what an empty vector
-//! does not pay for (its home block, the bucket table, the exchange slot)
+//! does not pay for (its home block, the bucket table, the exchange board)
 //! until it needs it.
 //!
 //! Any number of threads may race to fill an empty [`Lazy`]: each

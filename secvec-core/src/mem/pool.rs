@@ -16,10 +16,10 @@
 //! allocator had handed the same address out again: pooling adds no reuse
 //! that the allocator could not already do.
 //!
-//! Shards belong to thread slots (`thread_slot.rs`, `local.rs`): a thread
+//! Shards belong to seats (`thread/registry.rs`, `local.rs`): a thread
 //! is the only one that touches its shard, so taking and giving are a `Vec`
-//! pop and push with no atomics. Threads without a slot, loom builds (loom
-//! models its threads on one OS thread, where the slot would be shared), and
+//! pop and push with no atomics. Threads without a seat, loom builds (loom
+//! models its threads on one OS thread, where the seat would be shared), and
 //! builds with `--cfg secvec_no_pool` (used by the AddressSanitizer job,
 //! which can only see a premature reuse when the block really goes back to
 //! the allocator) bypass the pool.
@@ -39,7 +39,7 @@ pub(crate) type Block<T> = NonNull<MaybeUninit<T>>;
 /// Whether this build pools at all.
 const ENABLED: bool = !cfg!(any(loom, secvec_no_pool));
 
-/// One thread slot's blocks in one vector's pool (it lives in the slot's
+/// One seat's blocks in one vector's pool (it lives in the seat's
 /// entry of the vector's per-thread state, `local.rs`).
 pub(crate) struct Shard<T> {
     blocks: UnsafeCell<Vec<Block<T>>>,
@@ -47,9 +47,9 @@ pub(crate) struct Shard<T> {
 
 // SAFETY: a `Shard` owns heap blocks that hold no value (so `T`'s own
 // thread-safety does not matter) and hands each out at most once. Its
-// `Vec` is only accessed by the thread that owns the shard's thread slot
+// `Vec` is only accessed by the thread that owns the shard's seat
 // (`take`, `give`, safety 1), or by `drain` once no thread uses the pool
-// any more; slot ownership passes between threads through a mutex, which
+// any more; seat ownership passes between threads through a mutex, which
 // orders one owner's accesses before the next one's.
 unsafe impl<T> Sync for Shard<T> {}
 // SAFETY: as above; the blocks are plain heap memory.
@@ -64,7 +64,7 @@ impl<T> Shard<T> {
     ///
     /// # Safety
     ///
-    /// 1. The calling thread owns the thread slot of this shard for the
+    /// 1. The calling thread owns the seat of this shard for the
     ///    whole call, so nothing else accesses the shard meanwhile.
     #[inline]
     pub(crate) unsafe fn take(&self) -> Option<Block<T>> {

@@ -5,7 +5,7 @@
 //! Counters are sharded per thread: each thread owns a shard ([`Counts`],
 //! in its entry of the vector's per-thread state, `local.rs`) and is its
 //! only writer, so counting is a plain relaxed load and store, never a
-//! shared hot word (see `thread_slot.rs`); threads without a slot share
+//! shared hot word (see `thread/registry.rs`); threads without a seat share
 //! one more shard, with atomic adds. They are plain (non-loom) atomics:
 //! they take no part in the algorithm's synchronization.
 //!
@@ -85,7 +85,7 @@ pub(crate) trait Source: Send + Sync {
 
 /// The counters of one vector, except the per-thread shards.
 pub(crate) struct Counters {
-    /// The shard of threads that have no thread slot.
+    /// The shard of threads that have no seat.
     shared: Counts,
     freed_by_owner: AtomicU64,
     bucket_bytes: AtomicU64,
@@ -123,7 +123,7 @@ impl Counters {
         self.shared.add(event);
     }
 
-    /// The shard of threads without a slot.
+    /// The shard of threads without a seat.
     pub(crate) fn shared(&self) -> &Counts {
         &self.shared
     }

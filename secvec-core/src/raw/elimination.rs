@@ -4,25 +4,25 @@
 //! Every write to the vector swings one pointer, `current`, so under
 //! contention most attempts fail and retry. A `push` and a `pop` that run at
 //! the same time can instead cancel out: the pusher hands its value to the
-//! popper through an exchange slot, and neither touches `current`.
+//! popper through an exchange board, and neither touches `current`.
 //!
 //! # Protocol
 //!
-//! The slot is one 16-byte word `(value, seq << 2 | tag)`, tag one of
+//! The board is one 16-byte word `(value, seq << 2 | tag)`, tag one of
 //! `EMPTY`, `OFFER`, `TAKEN`, changed only by compare-and-swap.
 //!
 //! * A pusher whose CAS on `current` failed protects `current` again, reads
 //!   its state `S` (sequence number `s`, length `L < max_len`) and offers:
-//!   `EMPTY -> OFFER(v, s)`. It then watches the slot for a short while. If
-//!   a popper took the offer (`TAKEN(s)`), it resets the slot to `EMPTY` and
+//!   `EMPTY -> OFFER(v, s)`. It then watches the board for a short while. If
+//!   a popper took the offer (`TAKEN(s)`), it resets the board to `EMPTY` and
 //!   returns `L`. Otherwise it withdraws with `OFFER(v, s) -> EMPTY`; if that
 //!   CAS fails, the offer was taken meanwhile, and it completes as above.
 //! * A popper, on every attempt, after protecting `current` and reading its
-//!   state `S'` with sequence number `s'`, looks at the slot, and if it holds
+//!   state `S'` with sequence number `s'`, looks at the board, and if it holds
 //!   `OFFER(v, s')` (the same `s'`) takes it: `OFFER(v, s') -> TAKEN(s')`,
 //!   and returns `v`.
 //!
-//! Only the pusher that made an offer resets the slot, so an offer is taken
+//! Only the pusher that made an offer resets the board, so an offer is taken
 //! at most once and a taken offer is never withdrawn.
 //!
 //! # Why this is linearizable
@@ -37,7 +37,7 @@
 //! `tq`. So the pair takes effect at `t`, push first: `push(v)` appends at
 //! index `L` (the length of descriptor `s`, below `max_len`), and `pop`
 //! removes that same element and returns `v`. The abstract state after the
-//! pair is the state before it, so no slot or descriptor needs to change,
+//! pair is the state before it, so no board or descriptor needs to change,
 //! and every other operation's linearization point is unaffected. Matching
 //! on `s` is what makes the index `L` right: a popper that took an offer
 //! made against an older descriptor would pair with a push whose index is
@@ -71,16 +71,16 @@ const PATIENCE: u32 = 16;
 #[cfg(loom)]
 const PATIENCE: u32 = 1;
 
-/// The exchange slot of one vector, on its own cache line, allocated by
+/// The exchange board of one vector, on its own cache line, allocated by
 /// the first offer (a vector whose pushes never lose a CAS, or that is
 /// never written, does not pay for it).
 pub(crate) struct Exchanger {
-    slot: Lazy<Box<CachePadded<AtomicU128>>>,
+    board: Lazy<Box<CachePadded<AtomicU128>>>,
 }
 
 impl Exchanger {
     pub(crate) fn new() -> Self {
-        Exchanger { slot: Lazy::new() }
+        Exchanger { board: Lazy::new() }
     }
 
     /// Offers `value` to a popper that sees the descriptor with sequence
@@ -88,26 +88,27 @@ impl Exchanger {
     ///
     /// Sequence numbers stay below 2^62: one per installed descriptor.
     pub(crate) fn offer(&self, value: u64, seq: u64) -> bool {
-        let slot = self.slot.get_or_init(|| Box::new(CachePadded::new(AtomicU128::new(word(0, 0, EMPTY))))).0;
+        let board =
+            self.board.get_or_init(|| Box::new(CachePadded::new(AtomicU128::new(word(0, 0, EMPTY))))).0;
         let offer = word(value, seq, OFFER);
-        // AcqRel/Acquire on the slot: a taker's TAKEN must be seen before we
-        // reuse the slot, and our reset must precede the next offer.
-        if slot.compare_exchange(word(0, 0, EMPTY), offer, Ordering::AcqRel, Ordering::Relaxed).is_err() {
+        // AcqRel/Acquire on the board: a taker's TAKEN must be seen before we
+        // reuse the board, and our reset must precede the next offer.
+        if board.compare_exchange(word(0, 0, EMPTY), offer, Ordering::AcqRel, Ordering::Relaxed).is_err() {
             return false; // another pusher is offering: go back to the CAS
         }
         let taken = word(value, seq, TAKEN);
         for _ in 0..PATIENCE {
-            if slot.load(Ordering::Acquire) == taken {
-                reset(slot, taken);
+            if board.load(Ordering::Acquire) == taken {
+                reset(board, taken);
                 return true;
             }
             spin();
         }
-        match slot.compare_exchange(offer, word(0, 0, EMPTY), Ordering::AcqRel, Ordering::Acquire) {
+        match board.compare_exchange(offer, word(0, 0, EMPTY), Ordering::AcqRel, Ordering::Acquire) {
             Ok(_) => false, // withdrawn
             Err(_) => {
                 // Only a taker changes our offer, and only to TAKEN.
-                reset(slot, taken);
+                reset(board, taken);
                 true
             }
         }
@@ -117,21 +118,21 @@ impl Exchanger {
     /// `seq`, if there is one, and returns its value.
     #[inline]
     pub(crate) fn take(&self, seq: u64) -> Option<u64> {
-        // No slot yet: nobody ever offered.
-        let slot = self.slot.get()?;
-        let now = slot.load(Ordering::Acquire);
+        // No board yet: nobody ever offered.
+        let board = self.board.get()?;
+        let now = board.load(Ordering::Acquire);
         let (hi, value) = ((now >> 64) as u64, now as u64);
         if hi & 3 != OFFER || !matches_seq(hi >> 2, seq) {
             return None;
         }
-        slot.compare_exchange(now, word(value, hi >> 2, TAKEN), Ordering::AcqRel, Ordering::Relaxed).ok()?;
+        board.compare_exchange(now, word(value, hi >> 2, TAKEN), Ordering::AcqRel, Ordering::Relaxed).ok()?;
         Some(value)
     }
 }
 
-/// Empties `slot` after a popper took our offer `taken`.
-fn reset(slot: &AtomicU128, taken: u128) {
-    let reset = slot.compare_exchange(taken, word(0, 0, EMPTY), Ordering::AcqRel, Ordering::Relaxed);
+/// Empties `board` after a popper took our offer `taken`.
+fn reset(board: &AtomicU128, taken: u128) {
+    let reset = board.compare_exchange(taken, word(0, 0, EMPTY), Ordering::AcqRel, Ordering::Relaxed);
     debug_assert!(reset.is_ok(), "only the offering pusher resets a taken offer");
 }
 

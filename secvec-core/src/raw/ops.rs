@@ -139,7 +139,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
 
     /// The slot value of the element at `index` as of some moment during the
     /// call, or `None` if `index` was out of range then. If the element is
-    /// in a cell, `guard` protects the cell (second slot) when this returns.
+    /// in a cell, `guard` protects the cell (second protection) when this returns.
     #[inline]
     pub(crate) fn read(&self, guard: &mut R::Guard<'_>, index: usize) -> Option<u64> {
         loop {

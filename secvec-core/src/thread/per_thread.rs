@@ -1,15 +1,15 @@
 //! Per-thread values of one vector, for reclaimers that cache `!Send`
 //! state per thread (a hazard pointer, an epoch registration).
 //!
-//! [`PerThread`] keeps one value per exclusive thread slot of the core's
-//! thread registry (see `thread_slot.rs`), so a value is never used by two
+//! [`PerThread`] keeps one value per exclusive thread seat of the core's
+//! thread registry (see `registry.rs`), so a value is never used by two
 //! live threads, even while one of them runs its thread-local destructors
 //! (the flaw of thread-id crates that reuse an id as soon as a thread's
-//! first destructor has run). A thread that has no slot (more than 32
+//! first destructor has run). A thread that has no seat (more than 32
 //! threads hold one, or it is being torn down) gets `None` and must take
 //! the backend's uncached path.
 
-use crate::thread::registry::{EXCLUSIVE, Lease, current};
+use crate::thread::registry::{Lease, SEATS, current};
 use core::marker::PhantomData;
 use core::ptr;
 use crossbeam_utils::CachePadded;
@@ -19,11 +19,11 @@ use std::sync::atomic::{AtomicPtr, Ordering::Acquire, Ordering::Relaxed, Orderin
 ///
 /// `T` need not be `Send` or `Sync` in spirit: a value is only ever touched
 /// by one thread at a time, and passes to another thread only after its
-/// last user gave up its slot (through a mutex). `PerThread<T>` is `Sync`
+/// last user gave up its seat (through a mutex). `PerThread<T>` is `Sync`
 /// when `T: Send`, like `thread_local::ThreadLocal`. Each value sits on its
 /// own cache line. Values are dropped with the `PerThread`.
 ///
-/// A value is created once per slot and handed on with it: a thread that
+/// A value is created once per seat and handed on with it: a thread that
 /// starts after another exited may find that thread's value (as with
 /// `thread_local::ThreadLocal`), but two live threads never share one.
 ///
@@ -39,7 +39,7 @@ use std::sync::atomic::{AtomicPtr, Ordering::Acquire, Ordering::Relaxed, Orderin
 ///     for _ in 0..4 {
 ///         s.spawn(|| {
 ///             let me = thread::current().id();
-///             owner.get_or(|| Cell::new(None)).expect("a slot").set(Some(me));
+///             owner.get_or(|| Cell::new(None)).expect("a seat").set(Some(me));
 ///             all_in.wait(); // four live threads, each with its own value
 ///             assert_eq!(owner.get_or(|| Cell::new(None)).unwrap().get(), Some(me));
 ///         });
@@ -47,17 +47,17 @@ use std::sync::atomic::{AtomicPtr, Ordering::Acquire, Ordering::Relaxed, Orderin
 /// });
 /// ```
 pub struct PerThread<T> {
-    /// Slot `i`'s value, or null; read and written only by the owner of
-    /// slot `i` (Relaxed is enough: ownership hand-over synchronizes).
-    values: [AtomicPtr<CachePadded<T>>; EXCLUSIVE],
+    /// Seat `i`'s value, or null; read and written only by the owner of
+    /// seat `i` (Relaxed is enough: ownership hand-over synchronizes).
+    values: [AtomicPtr<CachePadded<T>>; SEATS],
     _owns: PhantomData<T>,
 }
 
-// SAFETY: value `i` is only accessed by the thread that owns slot `i` while
+// SAFETY: value `i` is only accessed by the thread that owns seat `i` while
 // it holds a `Lease` (`get_or`, through the `!Send` `ThreadEntry`) or for
-// the length of a call (`get_or_briefly`), and slot ownership passes
+// the length of a call (`get_or_briefly`), and seat ownership passes
 // between threads with a happens-before edge (a mutex, see
-// `thread_slot.rs`); so a value is moved between threads (hence `T: Send`),
+// `registry.rs`); so a value is moved between threads (hence `T: Send`),
 // and shared only through `iter`, which requires `T: Sync` itself. `Drop`
 // needs `&mut self`.
 unsafe impl<T: Send> Sync for PerThread<T> {}
@@ -67,11 +67,11 @@ unsafe impl<T: Send> Send for PerThread<T> {}
 impl<T> PerThread<T> {
     /// No values yet.
     pub fn new() -> Self {
-        PerThread { values: [const { AtomicPtr::new(ptr::null_mut()) }; EXCLUSIVE], _owns: PhantomData }
+        PerThread { values: [const { AtomicPtr::new(ptr::null_mut()) }; SEATS], _owns: PhantomData }
     }
 
     /// The calling thread's value, created with `init` on its first use; or
-    /// `None` if the thread has no exclusive slot now (every slot is held by
+    /// `None` if the thread has no exclusive seat now (every seat is held by
     /// another live thread, or this thread is running its thread-local
     /// destructors). The returned entry keeps the value this thread's until
     /// it is dropped, wherever it is kept (even past the thread's other
@@ -79,13 +79,13 @@ impl<T> PerThread<T> {
     #[inline]
     pub fn get_or(&self, init: impl FnOnce() -> T) -> Option<ThreadEntry<'_, T>> {
         let lease = Lease::take()?;
-        let value = self.value(lease.slot(), init);
+        let value = self.value(lease.seat(), init);
         Some(ThreadEntry { value, _lease: lease })
     }
 
     /// As [`get_or`](Self::get_or), for a value used only until the caller
-    /// returns: a plain reference that does not keep the thread's slot
-    /// (cheaper), which nothing can take away meanwhile: a slot changes
+    /// returns: a plain reference that does not keep the thread's seat
+    /// (cheaper), which nothing can take away meanwhile: a seat changes
     /// hands only after the thread's registration is destroyed, which
     /// cannot happen in the middle of the caller's call.
     ///
@@ -102,19 +102,19 @@ impl<T> PerThread<T> {
         Some(self.value(current()?, init))
     }
 
-    /// Slot `slot`'s value, which the calling thread owns (and keeps for as
+    /// Seat `seat`'s value, which the calling thread owns (and keeps for as
     /// long as the caller uses the value: a lease, or `get_or_briefly`'s
     /// safety 1).
     #[inline]
-    fn value(&self, slot: usize, init: impl FnOnce() -> T) -> &T {
-        let cell = &self.values[slot];
+    fn value(&self, seat: usize, init: impl FnOnce() -> T) -> &T {
+        let cell = &self.values[seat];
         let mut p = cell.load(Relaxed);
         if p.is_null() {
             p = Self::install(cell, init);
         }
         // SAFETY: `p` is a live `Box` owned by `self` (freed only in `Drop`,
         // which needs `&mut self`, so not while the returned borrow of
-        // `self` lives); only the owner of this slot accesses it, and only
+        // `self` lives); only the owner of this seat accesses it, and only
         // through shared references (see the `Sync` impl).
         let padded: &CachePadded<T> = unsafe { &*p };
         padded
@@ -138,13 +138,13 @@ impl<T: Sync> PerThread<T> {
 }
 
 impl<T> PerThread<T> {
-    /// Creates a slot's value (the slow path of [`value`](Self::value),
+    /// Creates a seat's value (the slow path of [`value`](Self::value),
     /// out of line so that the fast path stays small).
     #[cold]
     #[inline(never)]
     fn install(cell: &AtomicPtr<CachePadded<T>>, init: impl FnOnce() -> T) -> *mut CachePadded<T> {
         let value = init();
-        // `init` may have asked for this slot's value itself (re-entrantly)
+        // `init` may have asked for this seat's value itself (re-entrantly)
         // and installed one, which may be in use by now: keep that one.
         let installed = cell.load(Relaxed);
         if !installed.is_null() {
@@ -224,11 +224,11 @@ mod tests {
         }
         let per = PerThread::<Counted>::new();
         let outer = per.get_or(|| {
-            let inner = per.get_or(|| Counted(1)).expect("a slot");
+            let inner = per.get_or(|| Counted(1)).expect("a seat");
             assert_eq!(inner.0, 1);
             Counted(2)
         });
-        assert_eq!(outer.expect("a slot").0, 1, "the value installed first stays");
+        assert_eq!(outer.expect("a seat").0, 1, "the value installed first stays");
         assert_eq!(DROPPED.load(Relaxed), 1, "the outer value was dropped");
         drop(per);
         assert_eq!(DROPPED.load(Relaxed), 2);
