@@ -16,9 +16,9 @@
 //!   operations).
 
 use crate::error::{BatchCapacityError, CapacityError, IndexOutOfBounds, panic_with};
-use crate::raw::element::{Element, cell_ptr, is_inline};
+use crate::raw::element::{Element, Encoded, cell_ptr, is_inline};
 use crate::reclaimer::Reclaimer;
-use crate::reference::InlineBits;
+use crate::reference::InlineValue;
 use crate::vec::SecVec;
 use core::marker::PhantomData;
 use core::ops::Range;
@@ -49,7 +49,7 @@ pub struct Pinned<'v, T: Element, R: Reclaimer> {
     guard: R::Guard<'v>,
     /// The last inline element `get_ref` read (a reference into a slot
     /// would race with writers; a reference into the handle does not).
-    scratch: InlineBits,
+    scratch: InlineValue,
     /// `!Send` and `!Sync` whatever the guard is: per-thread state behind
     /// it belongs to this thread.
     _not_send: PhantomData<*const ()>,
@@ -66,7 +66,12 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// meanwhile: call [`Pinned::refresh`] in long loops, and do not keep
     /// a handle idle. With hazard pointers it keeps one descriptor.
     pub fn pin(&self) -> Pinned<'_, T, R> {
-        Pinned { vec: self, guard: self.raw.pin_guard(), scratch: InlineBits(0), _not_send: PhantomData }
+        Pinned {
+            vec: self,
+            guard: self.raw.pin_guard(),
+            scratch: InlineValue(Encoded(0)),
+            _not_send: PhantomData,
+        }
     }
 }
 
@@ -81,16 +86,16 @@ impl<'v, T: Element, R: Reclaimer> Pinned<'v, T, R> {
     /// element type; no clone, no guard of its own).
     #[inline]
     pub fn get_ref(&mut self, index: usize) -> Option<&T> {
-        let bits = self.vec.raw.read(&mut self.guard, index)?;
+        let elem = self.vec.raw.read(&mut self.guard, index)?;
         if is_inline::<T>() {
-            self.scratch = InlineBits(bits);
-            // SAFETY: inline bits are packed from a `T`.
+            self.scratch = InlineValue(elem);
+            // SAFETY: inline elem are packed from a `T`.
             return Some(unsafe { self.scratch.as_ref::<T>() });
         }
         // SAFETY: `read_in` left the cell protected by the handle's guard,
         // which cannot be used again while the returned borrow of `self`
         // lives.
-        Some(unsafe { &(*cell_ptr::<T>(bits)).value })
+        Some(unsafe { &(*cell_ptr::<T>(elem)).value })
     }
 
     /// [`SecVec::len`] through this handle's guard.

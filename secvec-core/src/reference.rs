@@ -3,7 +3,7 @@
 
 use crate::error::IndexOutOfBounds;
 use crate::raw::Removed;
-use crate::raw::element::{Element, cell_ptr, is_inline};
+use crate::raw::element::{Element, Encoded, cell_ptr, is_inline};
 use crate::reclaimer::Reclaimer;
 use crate::vec::SecVec;
 use core::marker::PhantomData;
@@ -13,21 +13,21 @@ use core::ops::Deref;
 /// them are primitives of at most 8 bytes and alignment at most 8).
 #[derive(Clone, Copy)]
 #[repr(C, align(8))]
-pub(crate) struct InlineBits(pub(crate) u64);
+pub(crate) struct InlineValue(pub(crate) Encoded);
 
-impl InlineBits {
-    /// The inline `T` these bits hold.
+impl InlineValue {
+    /// The inline `T` these elem hold.
     ///
     /// # Safety
     ///
-    /// 1. `is_inline::<T>()` and the bits were packed from a `T` (so the
+    /// 1. `is_inline::<T>()` and the elem were packed from a `T` (so the
     ///    first `size_of::<T>()` bytes in memory are a valid `T`).
     #[inline]
     pub(crate) unsafe fn as_ref<T>(&self) -> &T {
         // SAFETY: point 1; `self` is 8-aligned and 8 bytes long, enough for
         // any inline type, and the packing put `T`'s bytes first in native
         // order, which is how the `u64` lies in memory.
-        unsafe { &*(self as *const InlineBits).cast::<T>() }
+        unsafe { &*(self as *const InlineValue).cast::<T>() }
     }
 }
 
@@ -71,7 +71,7 @@ pub struct Ref<'v, T: Element, R: Reclaimer> {
 
 enum Inner<'v, T, R: Reclaimer> {
     /// A copy of an inline element.
-    Inline(InlineBits),
+    Inline(InlineValue),
     /// An element in a cell, protected by the guard's second protection.
     Cell { value: *const T, _guard: R::Guard<'v> },
 }
@@ -81,9 +81,9 @@ impl<'v, T: Element, R: Reclaimer> Ref<'v, T, R> {
     ///
     /// # Safety
     ///
-    /// 1. `is_inline::<T>()` and `bits` were packed from a `T`.
-    pub(crate) unsafe fn inline(bits: u64) -> Self {
-        Ref { inner: Inner::Inline(InlineBits(bits)), _not_send: PhantomData }
+    /// 1. `is_inline::<T>()` and `elem` were packed from a `T`.
+    pub(crate) unsafe fn inline(elem: Encoded) -> Self {
+        Ref { inner: Inner::Inline(InlineValue(elem)), _not_send: PhantomData }
     }
 
     /// An element in a cell.
@@ -105,7 +105,7 @@ impl<T: Element, R: Reclaimer> Deref for Ref<'_, T, R> {
     fn deref(&self) -> &T {
         match &self.inner {
             // SAFETY: `inline`'s safety 1.
-            Inner::Inline(bits) => unsafe { bits.as_ref::<T>() },
+            Inner::Inline(elem) => unsafe { elem.as_ref::<T>() },
             // SAFETY: `cell`'s safety 1: the guard in `self` is never used
             // again, so its protection holds while `self` lives.
             Inner::Cell { value, .. } => unsafe { &**value },
@@ -157,15 +157,15 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// ```
     pub fn get_ref(&self, index: usize) -> Option<Ref<'_, T, R>> {
         if is_inline::<T>() {
-            let bits = self.raw.with_guard(|g| self.raw.read(g, index))?;
-            // SAFETY: inline bits are packed from a `T`.
-            return Some(unsafe { Ref::inline(bits) });
+            let elem = self.raw.with_guard(|g| self.raw.read(g, index))?;
+            // SAFETY: inline elem are packed from a `T`.
+            return Some(unsafe { Ref::inline(elem) });
         }
         let mut guard = self.raw.pin_guard();
-        let bits = self.raw.read(&mut guard, index)?;
+        let elem = self.raw.read(&mut guard, index)?;
         // SAFETY: `read_in` left the cell protected by the guard, which
         // moves into the `Ref` and is never used again.
-        Some(unsafe { Ref::cell(&raw const (*cell_ptr::<T>(bits)).value, guard) })
+        Some(unsafe { Ref::cell(&raw const (*cell_ptr::<T>(elem)).value, guard) })
     }
 
     /// Removes the last element and returns a reference to it, or `None`
@@ -176,11 +176,11 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
         let mut guard = self.raw.pin_guard();
         // No elimination: an element from a push's offer would have to be
         // owned by the `Ref`, not protected.
-        let Removed::Published(bits) = self.raw.pop_bits(&mut guard, false)? else {
-            unreachable!("pop_bits without elimination")
+        let Removed::Published(elem) = self.raw.pop_removed(&mut guard, false)? else {
+            unreachable!("pop_removed without elimination")
         };
         // SAFETY: our descriptor removed it, and we retire it once.
-        Some(unsafe { self.removed_ref(guard, bits) })
+        Some(unsafe { self.removed_ref(guard, elem) })
     }
 
     /// Replaces the element at `index` with `value` and returns a reference
@@ -193,7 +193,7 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// and `value` is dropped.
     pub fn set_ref(&self, index: usize, value: T) -> Result<Ref<'_, T, R>, IndexOutOfBounds> {
         let mut guard = self.raw.pin_guard();
-        let old = self.raw.set_bits(&mut guard, index, value)?;
+        let old = self.raw.replace(&mut guard, index, value)?;
         // SAFETY: our descriptor replaced it and its write completed, and we
         // retire it once.
         Ok(unsafe { self.removed_ref(guard, old) })
@@ -207,19 +207,19 @@ impl<T: Element, R: Reclaimer> SecVec<T, R> {
     /// 1. As [`RawVec::retire_removed`](crate::raw::RawVec::retire_removed)'s safety 1, and `guard` is the
     ///    guard the removal ran with (it protected the descriptor the
     ///    element was read from).
-    unsafe fn removed_ref<'v>(&'v self, mut guard: R::Guard<'v>, bits: u64) -> Ref<'v, T, R> {
+    unsafe fn removed_ref<'v>(&'v self, mut guard: R::Guard<'v>, elem: Encoded) -> Ref<'v, T, R> {
         if is_inline::<T>() {
-            // SAFETY: inline bits are packed from a `T`.
-            return unsafe { Ref::inline(bits) };
+            // SAFETY: inline elem are packed from a `T`.
+            return unsafe { Ref::inline(elem) };
         }
-        let cell = cell_ptr::<T>(bits);
+        let cell = cell_ptr::<T>(elem);
         // protect_second 1: read through the descriptor `guard` protected
         // during the removal; 2: we have not retired it yet (below), and
         // only we do.
         let protected = R::protect_second(&mut guard, cell, || true);
         assert!(protected, "a reclaimer refused a protection whose validation passed");
         // SAFETY: our safety 1; the guard is this vector's.
-        unsafe { self.raw.retire_removed(&guard, bits) };
+        unsafe { self.raw.retire_removed(&guard, elem) };
         // SAFETY: protected above, before it was retired, by the guard that
         // moves into the `Ref`.
         unsafe { Ref::cell(&raw const (*cell).value, guard) }

@@ -10,10 +10,11 @@
 //! so a slot's address is stable for the vector's whole life.
 //!
 //! A slot is `(version << 64) | value`, read and compare-exchanged as one
-//! 128-bit word. See the module comment of `vec.rs` for why the version
+//! 128-bit word. See [`crate::algorithm`] for why the version
 //! makes every slot write impossible to repeat.
 
 use crate::mem::lazy::Lazy;
+use crate::raw::element::Encoded;
 use crate::sync::{AtomicPtr, AtomicU128, Ordering};
 use core::alloc::Layout;
 use core::ptr;
@@ -30,22 +31,22 @@ pub(crate) const ADDRESSABLE_LEN: usize = usize::MAX - FIRST_BUCKET_SIZE + 1;
 /// The value and version held by one slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct SlotWord {
-    pub(crate) value: u64,
+    pub(crate) value: Encoded,
     pub(crate) version: u64,
 }
 
 impl SlotWord {
     /// A placeholder word (a fresh slot's).
-    pub(crate) const EMPTY: SlotWord = SlotWord { value: 0, version: 0 };
+    pub(crate) const EMPTY: SlotWord = SlotWord { value: Encoded(0), version: 0 };
 
     #[inline]
     fn pack(self) -> u128 {
-        (u128::from(self.version) << 64) | u128::from(self.value)
+        (u128::from(self.version) << 64) | u128::from(self.value.0)
     }
 
     #[inline]
     fn unpack(word: u128) -> Self {
-        SlotWord { value: word as u64, version: (word >> 64) as u64 }
+        SlotWord { value: Encoded(word as u64), version: (word >> 64) as u64 }
     }
 }
 
@@ -334,7 +335,7 @@ unsafe fn free_bucket(head: *mut Slot, b: usize) {
 impl Drop for Buckets {
     fn drop(&mut self) {
         let Some(mut table) = self.table.take() else { return };
-        // Defect 5 (`vec.rs`): free every installed bucket with
+        // Defect 5 ([`crate::algorithm`]): free every installed bucket with
         // the length of *its own* index, wherever the gaps are.
         for (b, head) in table.heads.iter_mut().enumerate() {
             let p = head.load(Ordering::Relaxed);
@@ -378,7 +379,7 @@ mod tests {
 
     #[test]
     fn slot_word_round_trips() {
-        let w = SlotWord { value: 0xDEAD_BEEF_0000_0001, version: u64::MAX - 3 };
+        let w = SlotWord { value: Encoded(0xDEAD_BEEF_0000_0001), version: u64::MAX - 3 };
         assert_eq!(SlotWord::unpack(w.pack()), w);
     }
 }

@@ -3,20 +3,21 @@
 
 use crate::mem::home::Home;
 use crate::raw::buckets::SlotWord;
+use crate::raw::element::Encoded;
 use crate::reclaimer::Retire;
 use core::ptr::NonNull;
 
 /// A slot write that a descriptor announces: `CAS(slot[index], old,
 /// (new, version = seq of the descriptor))`.
 ///
-/// It lives *inside* the descriptor (defect 3 in `vec.rs`).
+/// It lives *inside* the descriptor (defect 3 in [`crate::algorithm`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct PendingWrite {
     pub(crate) index: usize,
     /// The slot's `(value, version)` when the descriptor was built.
     pub(crate) old: SlotWord,
-    /// The new value (encoded element).
-    pub(crate) new: u64,
+    /// The new value.
+    pub(crate) new: Encoded,
 }
 
 /// The slot writes a descriptor announces: none, one (inline in the
@@ -79,7 +80,7 @@ impl BatchRef {
 #[derive(Clone, Copy)]
 struct Entry {
     old: SlotWord,
-    new: u64,
+    new: Encoded,
 }
 
 /// What a descriptor says about the vector: everything but bookkeeping.
@@ -221,7 +222,7 @@ impl Descriptor {
     pub(crate) unsafe fn set_batch(
         this: *mut Descriptor,
         start: usize,
-        news: &[u64],
+        news: &[Encoded],
         olds: impl Iterator<Item = SlotWord>,
     ) -> BatchRef {
         // SAFETY: point 1: exclusive access.

@@ -74,6 +74,14 @@ pub fn is_inline<T: 'static>() -> bool {
     size_of::<T>() <= 8 && one_of!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, f32, f64, char, bool)
 }
 
+/// An element as a slot (or a pending write, or an offer) holds it: the
+/// bytes of an inline value, zero-extended, or the address of its cell.
+/// Which of the two is fixed by the element type ([`is_inline`]); nothing
+/// but this module makes or opens one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(transparent)]
+pub(crate) struct Encoded(pub(crate) u64);
+
 /// The home block type every cell counts itself in.
 type VecHome = Home<Descriptor>;
 
@@ -93,18 +101,18 @@ unsafe impl<T: Send> Send for Cell<T> {}
 // SAFETY: as above; `&Cell<T>` gives out only `&T`, and `T: Sync`.
 unsafe impl<T: Sync> Sync for Cell<T> {}
 
-/// The address of the cell that the slot value `bits` names (for a type
+/// The address of the cell that `elem` names (for a type
 /// stored in cells).
 #[inline]
-pub(crate) fn cell_ptr<T>(bits: u64) -> *mut Cell<T> {
-    // `into_bits` exposed the provenance of the cell's allocation.
-    core::ptr::with_exposed_provenance_mut(bits as usize)
+pub(crate) fn cell_ptr<T>(elem: Encoded) -> *mut Cell<T> {
+    // `encode` exposed the provenance of the cell's allocation.
+    core::ptr::with_exposed_provenance_mut(elem.0 as usize)
 }
 
 /// Packs an inline value into the low bytes of a `u64` (native byte order,
 /// the rest zero).
 #[inline]
-fn pack_inline<T: 'static>(value: T) -> u64 {
+fn pack_inline<T: 'static>(value: T) -> Encoded {
     debug_assert!(is_inline::<T>());
     let value = ManuallyDrop::new(value);
     let mut bytes = [0u8; 8];
@@ -113,15 +121,15 @@ fn pack_inline<T: 'static>(value: T) -> u64 {
     unsafe {
         core::ptr::copy_nonoverlapping((&*value as *const T).cast::<u8>(), bytes.as_mut_ptr(), size_of::<T>())
     };
-    u64::from_ne_bytes(bytes)
+    Encoded(u64::from_ne_bytes(bytes))
 }
 
 /// The slot value of `value`: its bytes, or the address of a new cell
-/// holding it. Until the bits are published (or given to a pop by
+/// holding it. Until it is published (or given to a pop by
 /// elimination), the returned [`Unpublished`] owns the value.
 #[inline]
-pub(crate) fn into_bits<T: Element>(value: T, home: &VecHome) -> Unpublished<'_, T> {
-    let bits = if is_inline::<T>() {
+pub(crate) fn encode<T: Element>(value: T, home: &VecHome) -> Unpublished<'_, T> {
+    let elem = if is_inline::<T>() {
         pack_inline(value)
     } else {
         home.count(Event::CellAllocated);
@@ -130,21 +138,21 @@ pub(crate) fn into_bits<T: Element>(value: T, home: &VecHome) -> Unpublished<'_,
             #[cfg(feature = "accounting")]
             home: NonNull::from(home),
         });
-        cell.expose_provenance() as u64
+        Encoded(cell.expose_provenance() as u64)
     };
-    Unpublished { bits, home, _owns: PhantomData }
+    Unpublished { elem, home, _owns: PhantomData }
 }
 
 /// Reads an inline value.
 ///
 /// # Safety
 ///
-/// 1. `is_inline::<T>()`, and `bits` was packed from a `T` by
-///    [`into_bits`] (so its first `size_of::<T>()` bytes are a valid `T`).
+/// 1. `is_inline::<T>()`, and `elem` was packed from a `T` by
+///    [`encode`] (so its first `size_of::<T>()` bytes are a valid `T`).
 #[inline]
-pub(crate) unsafe fn read_inline<T: 'static>(bits: u64) -> T {
+pub(crate) unsafe fn read_inline<T: 'static>(elem: Encoded) -> T {
     debug_assert!(is_inline::<T>());
-    let bytes = bits.to_ne_bytes();
+    let bytes = elem.0.to_ne_bytes();
     // SAFETY: size_of::<T>() <= 8 (is_inline), so the read stays inside
     // `bytes`; read_unaligned has no alignment requirement; by point 1 the
     // bytes are those of a valid `T`, a primitive without destructor, so
@@ -155,7 +163,7 @@ pub(crate) unsafe fn read_inline<T: 'static>(bits: u64) -> T {
 /// An element's slot value that nobody else can reach yet: dropping it
 /// drops the element (a cell is freed with its value).
 pub(crate) struct Unpublished<'h, T: Element> {
-    bits: u64,
+    elem: Encoded,
     home: &'h VecHome,
     _owns: PhantomData<T>,
 }
@@ -164,11 +172,11 @@ impl<T: Element> Unpublished<'_, T> {
     /// The slot value, to put in a descriptor or an offer. The element
     /// stays owned by `self` until [`published`](Self::published).
     #[inline]
-    pub(crate) fn bits(&self) -> u64 {
-        self.bits
+    pub(crate) fn encoded(&self) -> Encoded {
+        self.elem
     }
 
-    /// The bits were published (or handed to a pop): the vector, or that
+    /// The element was published (or handed to a pop): the vector, or that
     /// pop, owns the element now.
     #[inline]
     pub(crate) fn published(self) {
@@ -179,89 +187,89 @@ impl<T: Element> Unpublished<'_, T> {
     #[inline]
     pub(crate) fn take(self) -> T {
         let this = ManuallyDrop::new(self);
-        // SAFETY: `this` owns the element (its bits were never published),
+        // SAFETY: `this` owns the element (it was never published),
         // and is not dropped, so the element is taken once.
-        unsafe { take_unpublished(this.bits, this.home) }
+        unsafe { take_unpublished(this.elem, this.home) }
     }
 }
 
 impl<T: Element> Drop for Unpublished<'_, T> {
     fn drop(&mut self) {
         // SAFETY: as in `take`: owned, and this is the last use.
-        drop(unsafe { take_unpublished::<T>(self.bits, self.home) });
+        drop(unsafe { take_unpublished::<T>(self.elem, self.home) });
     }
 }
 
 /// The slot values of many elements that nobody else can reach yet (a
-/// batch): dropping it drops the elements. One vector of bits, whatever the
+/// batch): dropping it drops the elements. One vector of encodings, whatever the
 /// element type.
 pub(crate) struct UnpublishedMany<'h, T: Element> {
-    bits: Vec<u64>,
+    elems: Vec<Encoded>,
     home: &'h VecHome,
     _owns: PhantomData<T>,
 }
 
 impl<'h, T: Element> UnpublishedMany<'h, T> {
-    /// Stores every element of `iter` ([`into_bits`]).
+    /// Stores every element of `iter` ([`encode`]).
     pub(crate) fn new(iter: impl IntoIterator<Item = T>, home: &'h VecHome) -> Self {
         let iter = iter.into_iter();
-        let bits = Vec::with_capacity(iter.size_hint().0);
-        let mut this = UnpublishedMany { bits, home, _owns: PhantomData };
+        let elems = Vec::with_capacity(iter.size_hint().0);
+        let mut this = UnpublishedMany { elems, home, _owns: PhantomData };
         // One at a time into `this`, so that a panicking iterator drops
         // what was stored so far.
         for v in iter {
-            let one = into_bits(v, home);
-            this.bits.push(one.bits());
+            let one = encode(v, home);
+            this.elems.push(one.encoded());
             one.published();
         }
         this
     }
 
     /// The slot values, in order.
-    pub(crate) fn bits(&self) -> &[u64] {
-        &self.bits
+    pub(crate) fn encoded(&self) -> &[Encoded] {
+        &self.elems
     }
 
     /// Published (or handed over): the vector owns the elements now.
     pub(crate) fn published(mut self) {
-        self.bits.clear();
+        self.elems.clear();
     }
 
     /// Takes the elements back.
     pub(crate) fn take(mut self) -> Vec<T> {
-        let bits = core::mem::take(&mut self.bits);
+        let elems = core::mem::take(&mut self.elems);
         // SAFETY: `self` owned them (never published), and gave them up
         // above: each is taken once.
-        bits.into_iter().map(|b| unsafe { take_unpublished(b, self.home) }).collect()
+        elems.into_iter().map(|e| unsafe { take_unpublished(e, self.home) }).collect()
     }
 }
 
 impl<T: Element> Drop for UnpublishedMany<'_, T> {
     fn drop(&mut self) {
-        for b in self.bits.drain(..) {
+        for e in self.elems.drain(..) {
             // SAFETY: owned (never published), taken once.
-            drop(unsafe { take_unpublished::<T>(b, self.home) });
+            drop(unsafe { take_unpublished::<T>(e, self.home) });
         }
     }
 }
 
-/// Moves the element out of bits that were never published (or were taken
+/// Moves the element out of an encoding that was never published (or were taken
 /// from a push's offer by elimination), freeing its cell.
 ///
 /// # Safety
 ///
-/// 1. `bits` came from [`into_bits::<T>`] with this `home`, were never
+/// 1. `elem` came from [`encode::<T>`] with this `home`, was never
 ///    published to readers, and the caller owns the element: it is taken
 ///    once.
 #[inline]
-pub(crate) unsafe fn take_unpublished<T: Element>(bits: u64, home: &VecHome) -> T {
+pub(crate) unsafe fn take_unpublished<T: Element>(elem: Encoded, home: &VecHome) -> T {
     if is_inline::<T>() {
         // SAFETY: point 1: packed from a `T`.
-        return unsafe { read_inline(bits) };
+        return unsafe { read_inline(elem) };
     }
     home.count(Event::CellUnpublished);
-    let cell = cell_ptr::<T>(bits);
-    // SAFETY: point 1: the cell came from `alloc_cell` in `into_bits`,
+    let cell = cell_ptr::<T>(elem);
+    // SAFETY: point 1: the cell came from `alloc_cell` in `encode`,
     // nobody else can reach it, and its value is moved out once, here.
     let value = unsafe { (&raw const (*cell).value).read() };
     // SAFETY: dealloc_cell 1: from `alloc_cell`; 2: the value was moved
@@ -324,14 +332,14 @@ unsafe fn dealloc_cell<T>(cell: *mut Cell<T>) {
 ///
 /// # Safety
 ///
-/// 1. `bits` hold a `T` stored by [`into_bits::<T>`] in this vector, never
+/// 1. `elem` holds a `T` stored by [`encode::<T>`] in this vector, never
 ///    retired, and nobody can reach it any more: it is dropped once.
-pub(crate) unsafe fn drop_owned<T: Element>(bits: u64) -> Result<(), Payload> {
+pub(crate) unsafe fn drop_owned<T: Element>(elem: Encoded) -> Result<(), Payload> {
     if is_inline::<T>() {
         return Ok(()); // primitives have no destructor
     }
     // SAFETY: point 1.
-    unsafe { free_cell(cell_ptr::<T>(bits)) }
+    unsafe { free_cell(cell_ptr::<T>(elem)) }
 }
 
 /// Drops a cell's value (catching a panic of its destructor) and frees the
@@ -339,7 +347,7 @@ pub(crate) unsafe fn drop_owned<T: Element>(bits: u64) -> Result<(), Payload> {
 ///
 /// # Safety
 ///
-/// 1. `cell` came from `into_bits` and nobody accesses it during or after
+/// 1. `cell` came from `encode` and nobody accesses it during or after
 ///    the call.
 unsafe fn free_cell<T>(cell: *mut Cell<T>) -> Result<(), Payload> {
     // SAFETY: point 1: the cell is live.
@@ -391,7 +399,7 @@ mod tests {
 
     fn round_trip<T: Element + PartialEq + core::fmt::Debug + Copy>(v: T) {
         assert!(is_inline::<T>(), "{}", core::any::type_name::<T>());
-        // SAFETY: the bits come from pack_inline::<T>.
+        // SAFETY: the encoding comes from pack_inline::<T>.
         assert_eq!(unsafe { read_inline::<T>(pack_inline(v)) }, v);
     }
 
@@ -412,8 +420,8 @@ mod tests {
 
     #[test]
     fn small_values_leave_the_high_bytes_zero() {
-        assert_eq!(pack_inline(0xFFu8) & !0xFF, 0);
-        assert_eq!(pack_inline(u32::MAX) >> 32, 0);
+        assert_eq!(pack_inline(0xFFu8).0 & !0xFF, 0);
+        assert_eq!(pack_inline(u32::MAX).0 >> 32, 0);
     }
 
     #[test]

@@ -45,6 +45,7 @@
 //! exactly that, and the loom suite catches it).
 
 use crate::mem::lazy::Lazy;
+use crate::raw::element::Encoded;
 use crate::sync::{AtomicU128, Ordering};
 use crossbeam_utils::CachePadded;
 
@@ -87,16 +88,16 @@ impl Exchanger {
     /// number `seq`; true if a popper took it (the push is then done).
     ///
     /// Sequence numbers stay below 2^62: one per installed descriptor.
-    pub(crate) fn offer(&self, value: u64, seq: u64) -> bool {
+    pub(crate) fn offer(&self, value: Encoded, seq: u64) -> bool {
         let board =
             self.board.get_or_init(|| Box::new(CachePadded::new(AtomicU128::new(word(0, 0, EMPTY))))).0;
-        let offer = word(value, seq, OFFER);
+        let offer = word(value.0, seq, OFFER);
         // AcqRel/Acquire on the board: a taker's TAKEN must be seen before we
         // reuse the board, and our reset must precede the next offer.
         if board.compare_exchange(word(0, 0, EMPTY), offer, Ordering::AcqRel, Ordering::Relaxed).is_err() {
             return false; // another pusher is offering: go back to the CAS
         }
-        let taken = word(value, seq, TAKEN);
+        let taken = word(value.0, seq, TAKEN);
         for _ in 0..PATIENCE {
             if board.load(Ordering::Acquire) == taken {
                 reset(board, taken);
@@ -117,7 +118,7 @@ impl Exchanger {
     /// Takes an offer made against the descriptor with sequence number
     /// `seq`, if there is one, and returns its value.
     #[inline]
-    pub(crate) fn take(&self, seq: u64) -> Option<u64> {
+    pub(crate) fn take(&self, seq: u64) -> Option<Encoded> {
         // No board yet: nobody ever offered.
         let board = self.board.get()?;
         let now = board.load(Ordering::Acquire);
@@ -126,7 +127,7 @@ impl Exchanger {
             return None;
         }
         board.compare_exchange(now, word(value, hi >> 2, TAKEN), Ordering::AcqRel, Ordering::Relaxed).ok()?;
-        Some(value)
+        Some(Encoded(value))
     }
 }
 

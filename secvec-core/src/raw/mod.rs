@@ -31,7 +31,7 @@ use crate::sync::{AtomicPtr, Ordering};
 use buckets::{ADDRESSABLE_LEN, Buckets, Slot, SlotWord};
 use crossbeam_utils::Backoff;
 use descriptor::{BatchRef, Descriptor, PendingWrite, State, Writes};
-use element::{Cell, Element, drop_owned, is_inline};
+use element::{Cell, Element, Encoded, drop_owned, is_inline};
 use elimination::Exchanger;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
@@ -101,7 +101,7 @@ pub(crate) enum Write<'a> {
     /// descriptor is built.
     Batch {
         start: usize,
-        news: &'a [u64],
+        news: &'a [Encoded],
     },
 }
 
@@ -109,8 +109,8 @@ pub(crate) enum Write<'a> {
 /// (readers may still reach it), or of one a concurrent push handed over
 /// by elimination (nobody else ever saw it).
 pub(crate) enum Removed {
-    Published(u64),
-    Eliminated(u64),
+    Published(Encoded),
+    Eliminated(Encoded),
 }
 
 impl<T: Element, R: Reclaimer> RawVec<T, R> {
@@ -469,12 +469,12 @@ impl<T: Element, R: Reclaimer> Drop for RawVec<T, R> {
             self.complete(&state);
             for i in 0..state.size {
                 // SAFETY: below `size`: bucket installed (slot safety 1).
-                let bits = unsafe { self.slot(i) }.load().value;
+                let elem = unsafe { self.slot(i) }.load().value;
                 // SAFETY: by I1 the slots below `size` hold the elements of
-                // the current state (stored by `into_bits`, never retired:
+                // the current state (stored by `encode`, never retired:
                 // only removed elements are), and nobody can reach them
                 // after this: dropped once (drop_owned 1).
-                if let Err(p) = unsafe { drop_owned::<T>(bits) } {
+                if let Err(p) = unsafe { drop_owned::<T>(elem) } {
                     match panic {
                         None => panic = Some(p),
                         Some(_) => drop_payload(p),

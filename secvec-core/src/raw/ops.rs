@@ -8,7 +8,7 @@
 
 use super::descriptor::{PendingWrite, Writes};
 use super::element::{
-    Element, UnpublishedMany, cell_ptr, into_bits, is_inline, read_inline, take_unpublished,
+    Element, Encoded, UnpublishedMany, cell_ptr, encode, is_inline, read_inline, take_unpublished,
 };
 use super::{RawVec, Removed, Step, Write, reads_from_batch, still_current};
 use crate::error::{BatchCapacityError, CapacityError, IndexOutOfBounds};
@@ -19,18 +19,18 @@ use crossbeam_utils::Backoff;
 use std::collections::TryReserveError;
 
 /// Removed elements still to retire: see [`RawVec::retire_on_drop`].
-pub(crate) struct RetireOnDrop<'a, 'g, T: Element, R: Reclaimer, I: Iterator<Item = u64>> {
+pub(crate) struct RetireOnDrop<'a, 'g, T: Element, R: Reclaimer, I: Iterator<Item = Encoded>> {
     vec: &'a RawVec<T, R>,
     pub(crate) guard: &'a R::Guard<'g>,
-    pub(crate) bits: I,
+    pub(crate) elem: I,
 }
 
-impl<T: Element, R: Reclaimer, I: Iterator<Item = u64>> Drop for RetireOnDrop<'_, '_, T, R, I> {
+impl<T: Element, R: Reclaimer, I: Iterator<Item = Encoded>> Drop for RetireOnDrop<'_, '_, T, R, I> {
     fn drop(&mut self) {
-        for bits in self.bits.by_ref() {
+        for elem in self.elem.by_ref() {
             // SAFETY: `retire_on_drop`'s safety: removed by the caller's
             // operation, and retired once (the iterator yields it once).
-            unsafe { self.vec.retire_removed(self.guard, bits) };
+            unsafe { self.vec.retire_removed(self.guard, elem) };
         }
     }
 }
@@ -38,8 +38,8 @@ impl<T: Element, R: Reclaimer, I: Iterator<Item = u64>> Drop for RetireOnDrop<'_
 impl<T: Element, R: Reclaimer> RawVec<T, R> {
     #[inline]
     pub(crate) fn try_push(&self, guard: &mut R::Guard<'_>, value: T) -> Result<usize, CapacityError<T>> {
-        let new = into_bits(value, self.home());
-        let bits = new.bits();
+        let new = encode(value, self.home());
+        let elem = new.encoded();
         let pushed = self.transact(
             guard,
             |s| {
@@ -50,7 +50,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 self.home().add_bucket_bytes(bytes);
                 Step::Install {
                     size: s.size + 1,
-                    write: Write::One(PendingWrite { index: s.size, old: slot.load(), new: bits }),
+                    write: Write::One(PendingWrite { index: s.size, old: slot.load(), new: elem }),
                     out: Ok(s.size),
                 }
             },
@@ -58,7 +58,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
             // takes it, the pair took effect while `s` was current, this
             // push at index `s.size` (elimination.rs).
             |s, contended| {
-                (contended && s.size < self.max_len && self.exchanger.offer(bits, s.seq))
+                (contended && s.size < self.max_len && self.exchanger.offer(elem, s.seq))
                     .then_some(Ok(s.size))
             },
         );
@@ -76,7 +76,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
     /// vector is empty. With `eliminate`, it may take a concurrent push's
     /// value instead.
     #[inline]
-    pub(crate) fn pop_bits(&self, guard: &mut R::Guard<'_>, eliminate: bool) -> Option<Removed> {
+    pub(crate) fn pop_removed(&self, guard: &mut R::Guard<'_>, eliminate: bool) -> Option<Removed> {
         self.transact(
             guard,
             |s| {
@@ -99,9 +99,9 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 if !eliminate {
                     return None;
                 }
-                let bits = self.exchanger.take(s.seq)?;
+                let elem = self.exchanger.take(s.seq)?;
                 self.home().count(Event::Eliminated);
-                Some(Some(Removed::Eliminated(bits)))
+                Some(Some(Removed::Eliminated(elem)))
             },
         )
     }
@@ -109,14 +109,14 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
     /// Replaces the element at `index`; returns the slot value of the old
     /// one, which the caller must retire (it is removed).
     #[inline]
-    pub(crate) fn set_bits(
+    pub(crate) fn replace(
         &self,
         guard: &mut R::Guard<'_>,
         index: usize,
         value: T,
-    ) -> Result<u64, IndexOutOfBounds> {
-        let new = into_bits(value, self.home());
-        let bits = new.bits();
+    ) -> Result<Encoded, IndexOutOfBounds> {
+        let new = encode(value, self.home());
+        let elem = new.encoded();
         let old = self.transact(
             guard,
             |s| {
@@ -127,7 +127,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 let old = unsafe { self.slot(index) }.load();
                 Step::Install {
                     size: s.size,
-                    write: Write::One(PendingWrite { index, old, new: bits }),
+                    write: Write::One(PendingWrite { index, old, new: elem }),
                     out: Ok(old.value),
                 }
             },
@@ -141,13 +141,13 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
     /// call, or `None` if `index` was out of range then. If the element is
     /// in a cell, `guard` protects the cell (second protection) when this returns.
     #[inline]
-    pub(crate) fn read(&self, guard: &mut R::Guard<'_>, index: usize) -> Option<u64> {
+    pub(crate) fn read(&self, guard: &mut R::Guard<'_>, index: usize) -> Option<Encoded> {
         loop {
             let (cur, state) = self.protect_state(guard);
             if index >= state.size {
                 return None;
             }
-            let bits = match state.writes {
+            let elem = match state.writes {
                 Writes::One(w) if w.index == index => w.new,
                 // SAFETY: the batch's descriptor is protected by `guard`.
                 Writes::Many(b) if reads_from_batch(&b, index) => unsafe { b.write(index - b.start) }.new,
@@ -156,17 +156,17 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 _ => unsafe { self.slot(index) }.load().value,
             };
             if is_inline::<T>() {
-                return Some(bits);
+                return Some(elem);
             }
-            // protect_second 1: `bits` was read just now, under `cur`,
+            // protect_second 1: `elem` was read just now, under `cur`,
             // which the guard protects. 2: if `current` is still `cur`
             // after the protection is visible, no descriptor was installed
             // since we loaded `cur` (its address cannot be reused while we
             // protect it), so the slot held `cur`'s value for `index` (I1)
             // and nothing has removed that element yet: a remover retires
             // only after installing its descriptor.
-            if R::protect_second(guard, cell_ptr::<T>(bits), || still_current(&self.current, cur)) {
-                return Some(bits);
+            if R::protect_second(guard, cell_ptr::<T>(elem), || still_current(&self.current, cur)) {
+                return Some(elem);
             }
             // A descriptor was installed meanwhile: read again from it.
         }
@@ -177,26 +177,26 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
     ///
     /// # Safety
     ///
-    /// 1. `bits` is the slot value of an element that the caller's
+    /// 1. `elem` is the slot value of an element that the caller's
     ///    operation removed (its descriptor is installed, and for `set` its
     ///    write completed, so no new reader can reach the cell), and the
     ///    caller retires it once.
     /// 2. `guard` is of this vector's domain.
     #[inline]
-    pub(crate) unsafe fn retire_removed(&self, guard: &R::Guard<'_>, bits: u64) {
+    pub(crate) unsafe fn retire_removed(&self, guard: &R::Guard<'_>, elem: Encoded) {
         if is_inline::<T>() {
             return;
         }
         self.home().count(Event::CellRetired);
         #[cfg(not(secvec_defect = "drop_removed_at_once"))]
-        // SAFETY: retire 1: the cell came from `into_bits` and is freed only
+        // SAFETY: retire 1: the cell came from `encode` and is freed only
         // by the reclaimer, after this. 2 and 3: our safety 1 (removed, so
         // no slot below the vector's length and no pending write leads to it
         // any more; retired once). 4: our safety 2.
         unsafe {
             #[cfg(feature = "accounting")]
             self.home().add_pending(); // the cell counts itself reclaimed in the home
-            super::unwind::no_unwind(super::RETIRE, || R::retire(self.domain(), guard, cell_ptr::<T>(bits)))
+            super::unwind::no_unwind(super::RETIRE, || R::retire(self.domain(), guard, cell_ptr::<T>(elem)))
         };
         // Negative control, built only with `--cfg
         // secvec_defect="drop_removed_at_once"`: the removed element is
@@ -206,23 +206,23 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
         {
             let _ = guard;
             // SAFETY: none; this is the defect the checkers must catch.
-            unsafe { <super::element::Cell<T> as crate::reclaimer::Retire>::reclaim(cell_ptr::<T>(bits)) };
+            unsafe { <super::element::Cell<T> as crate::reclaimer::Retire>::reclaim(cell_ptr::<T>(elem)) };
         }
     }
 
-    /// A guard that retires the removed elements `bits` when dropped, also
+    /// A guard that retires the removed elements `elem` when dropped, also
     /// when unwinding from a panicking `Clone` (those not yet taken from
-    /// [`RetireOnDrop::bits`] by the caller, which retires those itself).
+    /// [`RetireOnDrop::elem`] by the caller, which retires those itself).
     ///
     /// # Safety
     ///
-    /// As [`retire_removed`](Self::retire_removed), for each of `bits`.
-    pub(crate) unsafe fn retire_on_drop<'a, 'g, I: Iterator<Item = u64>>(
+    /// As [`retire_removed`](Self::retire_removed), for each of `elem`.
+    pub(crate) unsafe fn retire_on_drop<'a, 'g, I: Iterator<Item = Encoded>>(
         &'a self,
         guard: &'a R::Guard<'g>,
-        bits: I,
+        elem: I,
     ) -> RetireOnDrop<'a, 'g, T, R, I> {
-        RetireOnDrop { vec: self, guard, bits }
+        RetireOnDrop { vec: self, guard, elem }
     }
 
     /// Runs `f` on a removed element, then retires it (also if `f` panics).
@@ -234,18 +234,18 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
     pub(crate) unsafe fn then_retire<O>(
         &self,
         guard: &R::Guard<'_>,
-        bits: u64,
+        elem: Encoded,
         f: impl FnOnce(&T) -> O,
     ) -> O {
         if is_inline::<T>() {
-            // SAFETY: inline bits come from `into_bits::<T>`.
-            return f(&unsafe { read_inline::<T>(bits) });
+            // SAFETY: inline elem come from `encode::<T>`.
+            return f(&unsafe { read_inline::<T>(elem) });
         }
         // SAFETY: our safety, passed on: retired once, when `_retire` drops.
-        let _retire = unsafe { self.retire_on_drop(guard, core::iter::once(bits)) };
+        let _retire = unsafe { self.retire_on_drop(guard, core::iter::once(elem)) };
         // SAFETY: we removed the element and have not retired it yet (that
         // happens after `f`), so only we could free it: it is live.
-        f(unsafe { &(*cell_ptr::<T>(bits)).value })
+        f(unsafe { &(*cell_ptr::<T>(elem)).value })
     }
 
     #[inline]
@@ -292,7 +292,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
     ) -> Result<UnpublishedMany<'_, T>, BatchCapacityError<Vec<T>>> {
         let room = self.max_len - len;
         let owned = UnpublishedMany::new(iter.into_iter().take(room.saturating_add(1)), self.home());
-        let taken = owned.bits().len();
+        let taken = owned.encoded().len();
         if taken > room {
             return Err(BatchCapacityError {
                 values: owned.take(),
@@ -311,7 +311,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
         guard: &mut R::Guard<'_>,
         owned: UnpublishedMany<'_, T>,
     ) -> Result<Range<usize>, BatchCapacityError<Vec<T>>> {
-        let news = owned.bits();
+        let news = owned.encoded();
         let n = news.len();
         let appended = self.transact(
             guard,
@@ -358,7 +358,12 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
 
     /// Removes the last `count(size)` elements (none if that is 0) with
     /// one descriptor; returns their slot values in index order if `read`.
-    fn remove_tail(&self, guard: &mut R::Guard<'_>, count: impl Fn(usize) -> usize, read: bool) -> Vec<u64> {
+    fn remove_tail(
+        &self,
+        guard: &mut R::Guard<'_>,
+        count: impl Fn(usize) -> usize,
+        read: bool,
+    ) -> Vec<Encoded> {
         self.transact(
             guard,
             |s| match count(s.size) {
@@ -388,26 +393,26 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
 impl<T: Element + Clone, R: Reclaimer> RawVec<T, R> {
     #[inline]
     pub(crate) fn pop(&self, guard: &mut R::Guard<'_>) -> Option<T> {
-        match self.pop_bits(guard, true)? {
+        match self.pop_removed(guard, true)? {
             // SAFETY: the pushing thread gave its element up with the offer
             // (`take_unpublished` 1: never published, now ours alone).
-            Removed::Eliminated(bits) => Some(unsafe { take_unpublished::<T>(bits, self.home()) }),
+            Removed::Eliminated(elem) => Some(unsafe { take_unpublished::<T>(elem, self.home()) }),
             // SAFETY: our descriptor removed it (then_retire 1); the guard
             // is this vector's.
-            Removed::Published(bits) => Some(unsafe { self.then_retire(guard, bits, T::clone) }),
+            Removed::Published(elem) => Some(unsafe { self.then_retire(guard, elem, T::clone) }),
         }
     }
 
     #[inline]
     pub(crate) fn get(&self, guard: &mut R::Guard<'_>, index: usize) -> Option<T> {
-        let bits = self.read(guard, index)?;
+        let elem = self.read(guard, index)?;
         Some(if is_inline::<T>() {
-            // SAFETY: inline bits come from `into_bits::<T>`.
-            unsafe { read_inline::<T>(bits) }
+            // SAFETY: inline elem come from `encode::<T>`.
+            unsafe { read_inline::<T>(elem) }
         } else {
             // SAFETY: `read` left the cell protected by `guard`, which
             // we do not use again before the clone is done.
-            unsafe { (*cell_ptr::<T>(bits)).value.clone() }
+            unsafe { (*cell_ptr::<T>(elem)).value.clone() }
         })
     }
 
@@ -418,7 +423,7 @@ impl<T: Element + Clone, R: Reclaimer> RawVec<T, R> {
         index: usize,
         value: T,
     ) -> Result<T, IndexOutOfBounds> {
-        let old = self.set_bits(guard, index, value)?;
+        let old = self.replace(guard, index, value)?;
         // SAFETY: our descriptor replaced it and its write completed (in
         // `transact`), so no slot leads to it (then_retire 1).
         Ok(unsafe { self.then_retire(guard, old, T::clone) })
@@ -433,15 +438,15 @@ impl<T: Element + Clone, R: Reclaimer> RawVec<T, R> {
             let mut copy = Vec::with_capacity(state.size);
             for i in 0..state.size {
                 // SAFETY: indices below `size`: buckets installed.
-                let bits = unsafe { self.slot(i) }.load().value;
+                let elem = unsafe { self.slot(i) }.load().value;
                 if is_inline::<T>() {
-                    // SAFETY: inline bits come from `into_bits::<T>`.
-                    copy.push(unsafe { read_inline::<T>(bits) });
-                } else if R::protect_second(guard, cell_ptr::<T>(bits), still_current) {
+                    // SAFETY: inline elem come from `encode::<T>`.
+                    copy.push(unsafe { read_inline::<T>(elem) });
+                } else if R::protect_second(guard, cell_ptr::<T>(elem), still_current) {
                     // SAFETY: protected (protect_second 1: read under `cur`;
                     // 2: `cur` still current, so the element (I1, `cur`'s
                     // write completed above) is not removed yet).
-                    copy.push(unsafe { (*cell_ptr::<T>(bits)).value.clone() });
+                    copy.push(unsafe { (*cell_ptr::<T>(elem)).value.clone() });
                 } else {
                     break;
                 }
@@ -460,11 +465,11 @@ impl<T: Element + Clone, R: Reclaimer> RawVec<T, R> {
         // SAFETY: removed by our descriptor; each retired once, by
         // `then_retire` below or by the drop of `rest`.
         let mut rest = unsafe { self.retire_on_drop(&*guard, removed.into_iter()) };
-        let mut out = Vec::with_capacity(rest.bits.len());
-        for bits in rest.bits.by_ref() {
+        let mut out = Vec::with_capacity(rest.elem.len());
+        for elem in rest.elem.by_ref() {
             // SAFETY: removed by our descriptor (then_retire 1), taken out
             // of `rest`, so retired once, here.
-            out.push(unsafe { self.then_retire(rest.guard, bits, T::clone) });
+            out.push(unsafe { self.then_retire(rest.guard, elem, T::clone) });
         }
         out
     }
