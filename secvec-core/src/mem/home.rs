@@ -22,18 +22,17 @@
 
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
+use crate::mem::counters::{self, Counters, Event};
 use crate::mem::local::Locals;
 use crate::mem::pool::Block;
-use crate::mem::stats::Event;
 #[cfg(feature = "accounting")]
-use crate::mem::stats::{Counters, Snapshot, Source, Stats};
+use crate::mem::stats::{Snapshot, Source, Stats};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
 /// The shared block of one vector whose recycled objects are `T`s.
 pub(crate) struct Home<T> {
     locals: Locals<T>,
-    #[cfg(feature = "accounting")]
     counters: Counters,
     /// Whether the vector is in a shared domain (of a reclaimer that
     /// reclaims): then `pending` counts and the last release frees the home.
@@ -51,11 +50,8 @@ impl<T> Home<T> {
     /// A home whose vector stores its elements in cells of `cell_bytes`
     /// bytes each (`None`: inline), in a shared domain or not.
     pub(crate) fn new(cell_bytes: Option<usize>, shared: bool) -> Self {
-        #[cfg(not(feature = "accounting"))]
-        let _ = cell_bytes;
         Home {
             locals: Locals::new(),
-            #[cfg(feature = "accounting")]
             counters: Counters::new(core::mem::size_of::<T>(), cell_bytes),
             shared,
             pending: AtomicUsize::new(1),
@@ -171,68 +167,51 @@ impl<T> Home<T> {
         }
     }
 
-    /// Counts `event` (nothing without the `accounting` feature).
+    /// Counts `event` (nothing without the `accounting` feature, where the
+    /// counters are types that do nothing and this is empty).
     #[inline]
     pub(crate) fn count(&self, event: Event) {
-        #[cfg(feature = "accounting")]
+        if !counters::ENABLED {
+            return; // no per-thread entry to look up for nothing
+        }
         // SAFETY: mine 1: the entry is used for this count only.
         match unsafe { self.locals.mine() } {
             Some(local) => local.counts.bump(event),
-            None => self.count_shared(event),
+            None => self.counters.count_shared(event),
         }
-        #[cfg(not(feature = "accounting"))]
-        let _ = event;
-    }
-
-    /// Counts `event` for a thread without a seat.
-    #[inline]
-    fn count_shared(&self, event: Event) {
-        #[cfg(feature = "accounting")]
-        self.counters.count_shared(event);
-        #[cfg(not(feature = "accounting"))]
-        let _ = event;
     }
 
     /// The vector freed one of its own descriptors (the current one, at drop).
     pub(crate) fn count_freed_by_owner(&self) {
-        #[cfg(feature = "accounting")]
         self.counters.count_freed_by_owner();
     }
 
     /// The vector dropped `n` elements it still held.
     pub(crate) fn count_cells_freed_with_vector(&self, n: u64) {
-        #[cfg(feature = "accounting")]
         self.counters.count_cells_freed_with_vector(n);
-        #[cfg(not(feature = "accounting"))]
-        let _ = n;
     }
 
     /// A batch payload of `bytes` bytes was allocated (or, with `freed`,
     /// freed).
     pub(crate) fn count_batch_bytes(&self, bytes: usize, freed: bool) {
-        #[cfg(feature = "accounting")]
         self.counters.count_batch_bytes(bytes, freed);
-        #[cfg(not(feature = "accounting"))]
-        let _ = (bytes, freed);
     }
 
     /// Slot buckets were allocated.
     pub(crate) fn add_bucket_bytes(&self, bytes: usize) {
-        #[cfg(feature = "accounting")]
         self.counters.add_bucket_bytes(bytes);
-        #[cfg(not(feature = "accounting"))]
-        let _ = bytes;
     }
 
     /// Brackets the drop of the vector's domain (for "reclaimed at drop").
     pub(crate) fn mark_drop_started(&self) {
+        // The one place that reads totals while counting, so the one place
+        // that needs the feature by name.
         #[cfg(feature = "accounting")]
         self.counters.mark_drop_started(|e| self.total(e));
     }
 
     /// The vector's domain is gone: "leaked" is final from now on.
     pub(crate) fn mark_dropped(&self) {
-        #[cfg(feature = "accounting")]
         self.counters.mark_dropped();
     }
 
@@ -259,15 +238,13 @@ impl<T> Home<T> {
     pub(crate) fn alloc_block(&self) -> Option<Block<T>> {
         // SAFETY: mine 1: the entry is used in this call only.
         let Some(local) = (unsafe { self.locals.mine() }) else {
-            self.count_shared(Event::Allocated);
+            self.counters.count_shared(Event::Allocated);
             return None;
         };
-        #[cfg(feature = "accounting")]
         local.counts.bump(Event::Allocated);
         // SAFETY: take 1: `mine` gave us this thread's entry, whose seat
         // the thread keeps until this call returns (mine 1).
         let block = unsafe { local.pool.take() };
-        #[cfg(feature = "accounting")]
         if block.is_some() {
             local.counts.bump(Event::Recycled);
         }
@@ -286,10 +263,9 @@ impl<T> Home<T> {
     pub(crate) unsafe fn free_block(&self, block: Block<T>) -> Result<(), Block<T>> {
         // SAFETY: mine 1: the entry is used in this call only.
         let Some(local) = (unsafe { self.locals.mine() }) else {
-            self.count_shared(Event::Freed);
+            self.counters.count_shared(Event::Freed);
             return Err(block);
         };
-        #[cfg(feature = "accounting")]
         local.counts.bump(Event::Freed);
         // SAFETY: give 1: as in `alloc_block`; 2: our safety 1.
         unsafe { local.pool.give(block) }

@@ -8,15 +8,13 @@
 //! (`Home::alloc_block`, `Home::free_block`). Any thread may read the
 //! entries' counts (a stats snapshot, [`Locals::iter`]).
 
+use crate::mem::counters::Counts;
 use crate::mem::pool;
-#[cfg(feature = "accounting")]
-use crate::mem::stats::Counts;
 use crate::thread::per_thread::PerThread;
 
 /// One seat's state in one vector whose pooled objects are `T`s.
 pub(crate) struct Local<T> {
-    /// Written only by the seat's owner.
-    #[cfg(feature = "accounting")]
+    /// Written only by the seat's owner (zero-sized without accounting).
     pub(crate) counts: Counts,
     /// Used only by the seat's owner (pool.rs).
     pub(crate) pool: pool::Shard<T>,
@@ -41,13 +39,7 @@ impl<T> Locals<T> {
     #[inline]
     pub(crate) unsafe fn mine(&self) -> Option<&Local<T>> {
         // SAFETY: get_or_briefly 1 is our safety 1.
-        unsafe {
-            self.0.get_or_briefly(|| Local {
-                #[cfg(feature = "accounting")]
-                counts: Counts::new(),
-                pool: pool::Shard::new(),
-            })
-        }
+        unsafe { self.0.get_or_briefly(|| Local { counts: Counts::new(), pool: pool::Shard::new() }) }
     }
 
     /// The entries allocated so far, from any thread.

@@ -7,13 +7,15 @@
 //! * [`pool`]: recycled descriptor memory, per thread;
 //! * [`lazy`]: pointers filled on first use, so that an empty vector
 //!   allocates nothing;
-//! * [`stats`]: the accounting (with the `accounting` feature; without it
-//!   the counters are a type that does nothing).
+//! * [`counters`]: what the accounting counts, per thread and per vector
+//!   (types that do nothing without the `accounting` feature);
+//! * `stats`: the public accounting handle and snapshots (only with the
+//!   `accounting` feature).
 
+pub(crate) mod counters;
 pub(crate) mod home;
 pub(crate) mod lazy;
 pub(crate) mod local;
 pub(crate) mod pool;
-// Without `accounting` only `Event` and the no-op counters are used.
-#[cfg_attr(not(feature = "accounting"), allow(dead_code))]
+#[cfg(feature = "accounting")]
 pub(crate) mod stats;

@@ -34,8 +34,8 @@
 //! pushed value handed to a pop by elimination, or given back by a failed
 //! push or set.
 
+use crate::mem::counters::Event;
 use crate::mem::home::Home;
-use crate::mem::stats::Event;
 use crate::raw::descriptor::Descriptor;
 use crate::raw::unwind::{Payload, drop_payload};
 use crate::reclaimer::Retire;

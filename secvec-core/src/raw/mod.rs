@@ -21,9 +21,9 @@ pub(crate) mod elimination;
 pub(crate) mod ops;
 pub(crate) mod unwind;
 
+use crate::mem::counters::Event;
 use crate::mem::home::Home;
 use crate::mem::lazy::Lazy;
-use crate::mem::stats::Event;
 #[cfg(feature = "accounting")]
 use crate::mem::stats::Stats;
 use crate::reclaimer::Reclaimer;

@@ -12,7 +12,7 @@ use super::element::{
 };
 use super::{RawVec, Removed, Step, Write, reads_from_batch, still_current};
 use crate::error::{BatchCapacityError, CapacityError, IndexOutOfBounds};
-use crate::mem::stats::Event;
+use crate::mem::counters::Event;
 use crate::reclaimer::Reclaimer;
 use core::ops::Range;
 use crossbeam_utils::Backoff;
