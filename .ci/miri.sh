@@ -1,5 +1,6 @@
 step "miri: the generic suite on every backend (the concurrent tests under 2 more seeds)"
 CONCURRENT=(stress_conservation batches_conserve set_racing_pop concurrent_pushes readers_during linearizable drop_frees exiting_and_new operations_from a_reader_sees readers_through every_destructor reads_race_removals)
+require_tests "${CONCURRENT[@]}"
 for b in "${BACKENDS[@]}"; do
   flags=$(miri_flags "$b")
   SECVEC_BACKENDS=$b MIRIFLAGS="$flags" cargo +nightly miri test --locked "${SUITE[@]}" "${NO_LEAKED_GUARD[@]}"

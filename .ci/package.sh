@@ -6,4 +6,4 @@ step "package"
 # directories starting with "-" are these local overlays, not crates.io's).
 rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/{secvec,secvec-core,reclaim-*}-[0-9]*
 cargo package --workspace --locked \
-  --exclude secvec-suite --exclude secvec-integration --exclude secvec-benches --exclude secvec-loom
+  --exclude secvec-suite --exclude secvec-benches --exclude secvec-loom

@@ -12,6 +12,7 @@
 //! * leak: nothing is ever freed.
 //!
 //! After every run, the reclaiming backends have leaked nothing.
+#![cfg(feature = "accounting")] // reads the vectors' accounting
 
 use secvec_suite::backends::{Epoch, Hazard, Leak, Seize};
 use secvec_suite::garbage::{GarbageRun, Reader, measure_garbage};

@@ -1,4 +1,5 @@
 //! Sequential behaviour of every operation and edge, on every backend.
+#![cfg(feature = "accounting")] // reads the vectors' accounting
 
 use secvec_core::SecVec;
 use secvec_suite::{for_each_backend, scaled};

@@ -3,6 +3,7 @@
 //! its domain keeps running, and the domain outliving its handle. Under
 //! Miri and ASan (both run this suite) a home block freed too early, or an
 //! element dropped twice, is an error report.
+#![cfg(feature = "accounting")] // reads the vectors' accounting
 
 use secvec_core::{Reclaimer as _, SecVec, SharedDomain};
 use secvec_suite::{assert_identity, for_each_backend, scaled};

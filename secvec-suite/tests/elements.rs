@@ -2,6 +2,7 @@
 //! for the leak backend's removed elements, which it counts), contents are
 //! intact on every read under contention, and a panicking `Clone` or `Drop`
 //! leaves the vector consistent. On every backend.
+#![cfg(feature = "accounting")] // reads the vectors' accounting
 
 use secvec_core::{Reclaimer, SecVec};
 use secvec_suite::{Rng, backends::Leak, for_each_backend, scaled, stress_ops};

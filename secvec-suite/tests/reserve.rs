@@ -2,6 +2,7 @@
 //! pages that become resident only when written, and nothing kept from a
 //! request that fails. One test in this file, as it reads the process's
 //! resident memory (tests in one file run in parallel threads).
+#![cfg(feature = "accounting")] // reads the vectors' accounting
 
 use secvec_core::SecVec;
 use secvec_suite::for_each_backend;

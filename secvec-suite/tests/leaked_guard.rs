@@ -2,6 +2,7 @@
 //! backend: no undefined behaviour, and nothing freed after the drop. (Its
 //! own file because the epoch backend then leaks its collector by design,
 //! so Miri runs it with leak checks off.)
+#![cfg(feature = "accounting")] // reads the vectors' accounting
 
 use secvec_core::SecVec;
 use secvec_suite::{assert_identity, for_each_backend, scaled};

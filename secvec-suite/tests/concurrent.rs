@@ -2,6 +2,7 @@
 //! writes, and recorded histories checked for linearizability, on every
 //! backend. `SECVEC_STRESS_OPS` overrides the stress size,
 //! `SECVEC_LIN_HISTORIES` the number of histories.
+#![cfg(feature = "accounting")] // reads the vectors' accounting
 
 use secvec_core::SecVec;
 use secvec_suite::{Rng, assert_identity, env_or, for_each_backend, lin, scaled, stress_ops, threads};

@@ -1,5 +1,6 @@
 //! Accounting: the identities, many threads, what is freed at drop, and
 //! descriptor recycling, on every backend.
+#![cfg(feature = "accounting")] // reads the vectors' accounting
 
 use secvec_core::Reclaimer as _;
 use secvec_core::SecVec;

@@ -16,6 +16,7 @@
 //! (std's list and glibc's `__cxa_thread_atexit_impl` alike), so a hook
 //! registered before a thread first touches a vector runs after every piece
 //! of per-thread state that touching it created.
+#![cfg(feature = "accounting")] // reads the vectors' accounting
 
 use secvec_core::SecVec;
 use secvec_suite::{assert_identity, for_each_backend, scaled};

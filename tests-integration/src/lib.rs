@@ -1,1 +1,0 @@
-//! Cross-backend tests live in `tests/`; this library is empty.
