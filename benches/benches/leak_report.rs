@@ -19,9 +19,7 @@
 use secvec_benches::charts::{Axis, Series, line_chart, written};
 use secvec_benches::contenders::SecVecContender;
 use secvec_benches::progress::{Progress, Target};
-use secvec_benches::{
-    BenchElem, Contender, PREFILL, Rng, Str24, Workload, prepare, report, report_dir, smoke,
-};
+use secvec_benches::{Contender, Elem, PREFILL, Rng, Str24, Workload, prepare, report, report_dir, smoke};
 use secvec_core::SecVec;
 use secvec_suite::alloc::{Counting, live_bytes};
 use secvec_suite::backends::SuiteBackend;
@@ -73,9 +71,8 @@ impl Row {
     /// Descriptors and removed elements (cells and what they own) that the
     /// vector's accounting says were never freed.
     fn leaked_bytes(&self) -> u64 {
-        let cells =
-            self.s.cells.map_or(0, |c| c.leaked().unwrap_or(0) * (c.cell_bytes + self.element_heap_bytes));
-        self.s.leaked_bytes().unwrap_or(0) + cells
+        secvec_suite::elem::leaked_bytes(&self.s, self.element_heap_bytes)
+            .expect("read after the drop: final")
     }
 
     fn agrees(&self) -> bool {
@@ -129,7 +126,7 @@ impl Scenario {
     }
 }
 
-fn measure<R: SuiteBackend, E: BenchElem>(sc: Scenario, threads: usize, ops: usize) -> Row {
+fn measure<R: SuiteBackend, E: Elem>(sc: Scenario, threads: usize, ops: usize) -> Row {
     let w = sc.workload;
     // Allocated before `before` and never grown: not part of the count.
     let name = sc.name();
@@ -245,7 +242,7 @@ fn measure<R: SuiteBackend, E: BenchElem>(sc: Scenario, threads: usize, ops: usi
 /// A long-running reader: reads every element through one handle, pass
 /// after pass, refreshing the handle between passes, until `stop`;
 /// returns the elements read.
-fn long_reader<E: BenchElem, R: SuiteBackend>(v: &SecVec<E, R>, stop: &AtomicBool) -> u64 {
+fn long_reader<E: Elem, R: SuiteBackend>(v: &SecVec<E, R>, stop: &AtomicBool) -> u64 {
     let mut h = v.pin();
     let mut read = 0;
     while !stop.load(Ordering::Acquire) {

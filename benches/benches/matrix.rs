@@ -51,12 +51,14 @@ fn count<C: Contender>(w: Workload, total: &mut usize) {
 
 /// What `c` (a contender that never frees) will have leaked when dropped:
 /// its accounting's outstanding descriptors, batch payloads and cells
-/// (with a 24-byte string each, the most any workload's element owns);
+/// (with a string each, the most any workload's element owns);
 /// without accounting, at most a descriptor and a cell per operation.
 fn leaked_by<C: Contender>(c: &C, ops: usize) -> u64 {
     #[cfg(feature = "accounting")]
     if let Some(s) = c.stats() {
-        let cells = s.cells.map_or(0, |k| k.outstanding * (k.cell_bytes + 24));
+        let cells = s.cells.map_or(0, |k| {
+            k.outstanding * (k.cell_bytes + <secvec_benches::Str24 as secvec_benches::Elem>::HEAP_BYTES)
+        });
         return s.outstanding_bytes() + s.batch_bytes + cells;
     }
     let _ = c;

@@ -18,6 +18,7 @@ pub mod progress;
 pub mod report;
 
 pub use secvec_suite::Rng;
+pub use secvec_suite::elem::{Elem, Str24};
 
 /// The workloads of the matrix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,57 +59,6 @@ pub enum Workload {
 
 /// Elements per append of [`Workload::Extend64`].
 pub const BATCH: usize = 64;
-
-/// The element types the workloads store: `u64` (inline in SecVec's slots)
-/// or a heap-owning string (in a cell per element).
-pub trait BenchElem: secvec_core::Element + Clone {
-    /// Name in messages.
-    const NAME: &'static str;
-    /// Bytes each element owns on the heap besides itself (for the
-    /// allocator cross-check of leaked elements).
-    const HEAP_BYTES: u64;
-    /// The element for workload value `v`.
-    fn make(v: u64) -> Self;
-    /// A number read from the element (so that reading it is not optimized
-    /// away).
-    fn key(&self) -> u64;
-}
-
-impl BenchElem for u64 {
-    const NAME: &'static str = "u64";
-    const HEAP_BYTES: u64 = 0;
-    #[inline]
-    fn make(v: u64) -> Self {
-        v
-    }
-    #[inline]
-    fn key(&self) -> u64 {
-        *self
-    }
-}
-
-/// The heap element of the `*-string` workloads: a `String` of 24 bytes
-/// (one allocation of 24 bytes, the `String` itself 24 bytes).
-pub type Str24 = String;
-
-impl BenchElem for Str24 {
-    const NAME: &'static str = "string";
-    const HEAP_BYTES: u64 = 24;
-    #[inline]
-    fn make(v: u64) -> Self {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut s = String::with_capacity(24);
-        s.push_str("element:");
-        for k in 0..16 {
-            s.push(char::from(DIGITS[((v >> (60 - 4 * k)) & 15) as usize]));
-        }
-        s
-    }
-    #[inline]
-    fn key(&self) -> u64 {
-        u64::from(self.as_bytes()[23])
-    }
-}
 
 /// A worker's handle is refreshed after this many operations (papaya and
 /// flurry re-pin about as often), so epochs and seize keep reclaiming.
@@ -178,7 +128,7 @@ impl Workload {
         matches!(self, Workload::GetPinned | Workload::ReadHeavyPinned)
     }
 
-    /// The element type it stores ([`BenchElem::NAME`]).
+    /// The element type it stores ([`Elem::NAME`]).
     pub fn element(self) -> &'static str {
         match self {
             Workload::PushPopString | Workload::GetString | Workload::ReadHeavyString => Str24::NAME,
@@ -251,7 +201,7 @@ impl Ops {
 pub trait Contender: Sync + Sized {
     /// Name in reports.
     const NAME: &'static str;
-    /// The element type it stores ([`BenchElem::NAME`]): it runs the
+    /// The element type it stores ([`Elem::NAME`]): it runs the
     /// workloads of that type.
     const ELEMENT: &'static str;
     /// The operations it supports.

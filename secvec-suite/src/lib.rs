@@ -16,6 +16,7 @@
 pub mod alloc;
 #[cfg(not(loom))]
 pub mod backends;
+pub mod elem;
 #[cfg(all(not(loom), feature = "accounting"))]
 pub mod garbage;
 pub mod lin;

@@ -6,8 +6,8 @@
 //! the bytes still allocated after the vector and its stats handle are gone
 //! must equal the `leaked_bytes` that the vector's own accounting reported:
 //! zero for hazard, epoch and seize, `retired x descriptor size` for leak.
-//! It runs with `u64` elements (inline) and with heap elements (a boxed
-//! 40-byte array in a cell per element), whose removed originals the leak
+//! It runs with `u64` elements (inline) and with heap elements (a 24-byte
+//! string in a cell per element: the benchmarks' elements), whose removed originals the leak
 //! backend leaks too: the report's cell count times the cell and the box;
 //! and with one vector in its own domain, or two in a shared domain (the
 //! first dropped while the second is written; the domain dropped last must
@@ -21,33 +21,11 @@
 use secvec_core::{Reclaimer, SecVec, SharedDomain};
 use secvec_suite::alloc::{Counting, live_bytes};
 use secvec_suite::backends::SuiteBackend;
+use secvec_suite::elem::{Elem, Str24, leaked_bytes};
 use secvec_suite::for_each_backend;
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
-
-/// An element type of the scenario and the heap bytes each one owns.
-trait Elem: secvec_core::Element + Clone {
-    const NAME: &'static str;
-    const HEAP_BYTES: u64;
-    fn make(i: usize) -> Self;
-}
-
-impl Elem for u64 {
-    const NAME: &'static str = "u64";
-    const HEAP_BYTES: u64 = 0;
-    fn make(i: usize) -> Self {
-        i as u64
-    }
-}
-
-impl Elem for Box<[u8; 40]> {
-    const NAME: &'static str = "boxed";
-    const HEAP_BYTES: u64 = 40;
-    fn make(i: usize) -> Self {
-        Box::new([i as u8; 40])
-    }
-}
 
 /// Push/pop on a few threads, on one vector with its own domain or on two
 /// vectors in one shared domain (the first dropped while the second's
@@ -69,7 +47,7 @@ fn scenario<R: Reclaimer, E: Elem>(threads: usize, ops: usize, shared: bool) -> 
                 if (i + t) % 3 == 0 {
                     v.pop();
                 } else {
-                    v.push(E::make(i));
+                    v.push(E::make(i as u64));
                 }
             }
         })
@@ -90,8 +68,7 @@ fn scenario<R: Reclaimer, E: Elem>(threads: usize, ops: usize, shared: bool) -> 
     let (mut reported, mut retired) = (0, 0);
     for st in stats {
         let s = st.snapshot();
-        let cells = s.cells.map_or(0, |c| c.leaked().expect("final") * (c.cell_bytes + E::HEAP_BYTES));
-        reported += s.leaked_bytes().expect("final") + cells;
+        reported += leaked_bytes(&s, E::HEAP_BYTES).expect("final");
         retired += s.retired;
     }
     (reported, retired)
@@ -111,7 +88,7 @@ fn main() {
     // Warm up every backend first: lazily created global state of one (a
     // thread-id allocator, say) must not be counted against another.
     for_each_backend!(|R| scenario::<R, u64>(SIZE.0, SIZE.1, true));
-    for_each_backend!(|R| scenario::<R, Box<[u8; 40]>>(SIZE.0, SIZE.1, true));
+    for_each_backend!(|R| scenario::<R, Str24>(SIZE.0, SIZE.1, true));
     let (mut passed, mut failures) = (0, 0);
     // What the allocator saw of the non-reclaiming backends, if one ran.
     let mut leak_seen = None;
@@ -149,7 +126,7 @@ fn main() {
     for shared in [false, true] {
         for_each_backend!(|R| {
             check::<R, u64>(shared, &mut passed, &mut failures, &mut leak_seen);
-            check::<R, Box<[u8; 40]>>(shared, &mut passed, &mut failures, &mut leak_seen);
+            check::<R, Str24>(shared, &mut passed, &mut failures, &mut leak_seen);
         });
     }
     // Negative control: the allocator sees the leak backend's leak, so a
