@@ -16,10 +16,11 @@
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
-use secvec_benches::progress::{Progress, Target};
-use secvec_benches::report::{self, Cell};
+use secvec_benches::measure::matrix::{self, Cell};
+use secvec_benches::measure::{latency, machine};
+use secvec_benches::report::progress::{Progress, Target};
 use secvec_benches::{
-    Contender, Workload, for_each_contender, latency, prepare, report_dir, run, smoke, target_dir,
+    Contender, Workload, for_each_contender, prepare, report, report_dir, run, smoke, target_dir,
 };
 use std::cell::{Cell as StdCell, RefCell};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -57,7 +58,7 @@ fn leaked_by<C: Contender>(c: &C, ops: usize) -> u64 {
     #[cfg(feature = "accounting")]
     if let Some(s) = c.stats() {
         let cells = s.cells.map_or(0, |k| {
-            k.outstanding * (k.cell_bytes + <secvec_benches::Str24 as secvec_benches::Elem>::HEAP_BYTES)
+            k.outstanding * (k.cell_bytes + <secvec_benches::Str24 as secvec_benches::TestElem>::HEAP_BYTES)
         });
         return s.outstanding_bytes() + s.batch_bytes + cells;
     }
@@ -184,9 +185,9 @@ fn main() {
         .cells
         .iter()
         .filter_map(|&(w, contender, threads)| {
-            let mops = report::read_estimate(
+            let mops = matrix::read_estimate(
                 &criterion_dir,
-                w.name(),
+                &w.name(),
                 contender,
                 threads,
                 OPS_PER_ITER * w.per_op(),
@@ -212,35 +213,37 @@ fn main() {
         return;
     }
     let dir = report_dir();
-    let charts = report::throughput_charts(&dir, &cells);
+    let charts = report::matrix::throughput_charts(&dir, &cells);
     let chart_of = |w: &str| charts.iter().find(|(x, _)| *x == w).map(|(_, f)| f.clone());
-    let mut checks = report::targets(&cells);
+    let mut checks = matrix::targets(&cells);
     checks.extend(latency::targets(&lat));
-    let lat_charts: String =
-        latency::charts(&dir, &lat).iter().map(|f| format!("![latency percentiles]({f})\n\n")).collect();
+    let lat_charts: String = report::latency::charts(&dir, &lat)
+        .iter()
+        .map(|f| format!("![latency percentiles]({f})\n\n"))
+        .collect();
     let md = format!(
         "\n## Throughput\n\nCriterion's mean estimate per cell ({OPS_PER_ITER} operations per iteration, \
          split over the threads); charts: each contender against threads, both axes logarithmic.\n{}\n\
          ## Latency\n\nEvery operation timed on its own ({lat_ops} per timed thread after a quarter as many \
          untimed; HDR histograms, 3 significant digits; each includes one clock read of about 20 ns). \
          `latency-get-under-writer` has one more, untimed thread pushing and popping.\n\n{lat_charts}{}\n{}",
-        report::markdown(&cells, &THREADS, chart_of),
-        latency::markdown(&lat),
-        report::targets_markdown(&checks),
+        report::matrix::markdown(&cells, &THREADS, chart_of),
+        report::latency::markdown(&lat),
+        report::checks::targets_markdown(&checks),
     );
     println!("\nSecVec throughput matrix ({} cells, {} latency cells){md}", cells.len(), lat.len());
-    let meta = serde_json::json!({ "machine": report::machine(), "ops_per_iter": OPS_PER_ITER,
+    let meta = serde_json::json!({ "machine": machine::machine(), "ops_per_iter": OPS_PER_ITER,
                                    "latency_ops_per_thread": lat_ops, "quick": quick, "smoke": smoke() });
     std::fs::write(
         dir.join("matrix.md"),
-        format!("# SecVec throughput and latency\n\nMachine: {}\n{md}", report::machine_line()),
+        format!("# SecVec throughput and latency\n\nMachine: {}\n{md}", machine::machine_line()),
     )
     .expect("write matrix.md");
-    let mut doc = report::json(&cells, &checks, meta);
+    let mut doc = matrix::json(&cells, &checks, meta);
     doc["latency"] = latency::json(&lat).into();
     std::fs::write(dir.join("matrix.json"), serde_json::to_string_pretty(&doc).expect("serialize"))
         .expect("write matrix.json");
-    secvec_benches::html::write_index(&dir).expect("write index.html");
+    report::html::write_index(&dir).expect("write index.html");
     println!(
         "written: {}/matrix.{{md,json}}, throughput-*.svg, latency-*.svg, index.html; Criterion's HTML under {}",
         dir.display(),

@@ -9,5 +9,5 @@ static ALLOC: Counting = Counting;
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
-    print!("{}", secvec_benches::cost::markdown(&secvec_benches::cost::all(n)));
+    print!("{}", secvec_benches::report::cost::markdown(&secvec_benches::measure::cost::all(n)));
 }

@@ -7,6 +7,6 @@
 
 fn main() {
     let dir = std::env::args().nth(1).map_or_else(secvec_benches::report_dir, std::path::PathBuf::from);
-    secvec_benches::html::write_index(&dir).expect("write index.html");
+    secvec_benches::report::html::write_index(&dir).expect("write index.html");
     println!("written: {}", dir.join("index.html").display());
 }

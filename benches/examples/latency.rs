@@ -8,7 +8,7 @@
 //! `FILTER` selects cells whose `workload/contender/threads` contains it
 //! (`latency-push-pop/secvec-hazard/1`); operations default to 200 000.
 
-use secvec_benches::latency::{self, PERCENTILES};
+use secvec_benches::measure::latency::{self, PERCENTILES};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

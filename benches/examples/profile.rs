@@ -13,7 +13,7 @@
 use secvec_benches::{Contender, Workload, for_each_contender, prepare, run};
 
 fn cell<C: Contender>(name: &str, workload: Workload, threads: usize, ops: usize, found: &mut bool) {
-    if C::NAME != name || C::ELEMENT != workload.element() {
+    if C::NAME != name || C::ELEMENT != workload.element.name() {
         return;
     }
     *found = true;
@@ -43,7 +43,7 @@ fn main() {
         eprintln!("{usage}");
         std::process::exit(2);
     };
-    let Some(workload) = Workload::ALL.into_iter().find(|w| w.name() == workload) else {
+    let Some(workload) = Workload::named(workload) else {
         eprintln!("unknown workload {workload:?}; one of: {:?}", Workload::ALL.map(Workload::name));
         std::process::exit(2);
     };

@@ -1,14 +1,14 @@
 //! The contenders: each SecVec backend, lock-based vectors, `boxcar::Vec`
 //! and `crossbeam_queue::SegQueue`.
 
-use crate::{Contender, Elem, Ops, REFRESH_EVERY, Rng, Target, Workload, step, work_plain};
+use crate::{Contender, Ops, REFRESH_EVERY, Rng, Target, TestElem, Workload, step, work_plain};
 use secvec_core::{Pinned, SecVec};
 use secvec_suite::backends::SuiteBackend;
 
 /// A SecVec of `E` (`u64` unless said) on backend `R`.
-pub struct SecVecContender<R: SuiteBackend, E: Elem = u64>(pub SecVec<E, R>);
+pub struct SecVecContender<R: SuiteBackend, E: TestElem = u64>(pub SecVec<E, R>);
 
-impl<R: SuiteBackend, E: Elem> Contender for SecVecContender<R, E> {
+impl<R: SuiteBackend, E: TestElem> Contender for SecVecContender<R, E> {
     const NAME: &'static str = R::CONTENDER;
     const ELEMENT: &'static str = E::NAME;
     const OPS: Ops = Ops::ALL;
@@ -41,7 +41,7 @@ impl<R: SuiteBackend, E: Elem> Contender for SecVecContender<R, E> {
         self.0.truncate(len);
     }
     fn work(&self, workload: Workload, n: usize, rng: &mut Rng) {
-        if !workload.pinned() {
+        if !workload.pinned {
             return work_plain(self, workload, n, rng);
         }
         let mut h = self.0.pin();
@@ -58,7 +58,7 @@ impl<R: SuiteBackend, E: Elem> Contender for SecVecContender<R, E> {
     }
 }
 
-impl<R: SuiteBackend, E: Elem> Target for Pinned<'_, E, R> {
+impl<R: SuiteBackend, E: TestElem> Target for Pinned<'_, E, R> {
     #[inline]
     fn push(&mut self, v: u64) {
         Pinned::push(self, E::make(v));
@@ -90,9 +90,9 @@ impl<R: SuiteBackend, E: Elem> Target for Pinned<'_, E, R> {
 macro_rules! locked_vec {
     ($(#[$doc:meta])* $name:ident, $label:literal, $lock:ident, |$l:ident| $read:expr, $write:expr) => {
         $(#[$doc])*
-        pub struct $name<E: Elem = u64>(pub $lock<Vec<E>>);
+        pub struct $name<E: TestElem = u64>(pub $lock<Vec<E>>);
 
-        impl<E: Elem> Contender for $name<E> {
+        impl<E: TestElem> Contender for $name<E> {
             const NAME: &'static str = $label;
             const ELEMENT: &'static str = E::NAME;
             const OPS: Ops = Ops::PLAIN;
@@ -166,9 +166,9 @@ locked_vec!(
 );
 
 /// `boxcar::Vec<E>`: lock-free append and get, no pop or set.
-pub struct Boxcar<E: Elem = u64>(pub boxcar::Vec<E>);
+pub struct Boxcar<E: TestElem = u64>(pub boxcar::Vec<E>);
 
-impl<E: Elem> Contender for Boxcar<E> {
+impl<E: TestElem> Contender for Boxcar<E> {
     const NAME: &'static str = "boxcar";
     const ELEMENT: &'static str = E::NAME;
     const OPS: Ops = Ops { push: true, get: true, ..Ops::NONE };

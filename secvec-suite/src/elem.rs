@@ -4,7 +4,7 @@
 
 /// The element types that tests and benchmarks store: `u64` (inline in
 /// SecVec's slots) or a heap-owning string (in a cell per element).
-pub trait Elem: secvec_core::Element + Clone {
+pub trait TestElem: secvec_core::Element + Clone {
     /// Name in messages.
     const NAME: &'static str;
     /// Bytes each element owns on the heap besides itself (for the
@@ -17,7 +17,7 @@ pub trait Elem: secvec_core::Element + Clone {
     fn key(&self) -> u64;
 }
 
-impl Elem for u64 {
+impl TestElem for u64 {
     const NAME: &'static str = "u64";
     const HEAP_BYTES: u64 = 0;
     #[inline]
@@ -34,7 +34,7 @@ impl Elem for u64 {
 /// (one allocation of 24 bytes, the `String` itself 24 bytes).
 pub type Str24 = String;
 
-impl Elem for Str24 {
+impl TestElem for Str24 {
     const NAME: &'static str = "string";
     const HEAP_BYTES: u64 = 24;
     #[inline]
@@ -54,7 +54,7 @@ impl Elem for Str24 {
 }
 
 /// The bytes that `s` (a final snapshot of a dropped vector whose elements
-/// own `heap_bytes` each, [`Elem::HEAP_BYTES`]) says were never freed:
+/// own `heap_bytes` each, [`TestElem::HEAP_BYTES`]) says were never freed:
 /// descriptors and batch payloads, and removed elements (their cells and
 /// what they own); `None` while not final.
 #[cfg(feature = "accounting")]

@@ -21,7 +21,7 @@
 use secvec_core::{Reclaimer, SecVec, SharedDomain};
 use secvec_suite::alloc::{Counting, live_bytes};
 use secvec_suite::backends::SuiteBackend;
-use secvec_suite::elem::{Elem, Str24, leaked_bytes};
+use secvec_suite::elem::{Str24, TestElem, leaked_bytes};
 use secvec_suite::for_each_backend;
 
 #[global_allocator]
@@ -31,7 +31,7 @@ static ALLOC: Counting = Counting;
 /// vectors in one shared domain (the first dropped while the second's
 /// workers still run, the domain last); returns (reported leaked bytes,
 /// retired descriptors), summed over the vectors.
-fn scenario<R: Reclaimer, E: Elem>(threads: usize, ops: usize, shared: bool) -> (u64, u64) {
+fn scenario<R: Reclaimer, E: TestElem>(threads: usize, ops: usize, shared: bool) -> (u64, u64) {
     // Joined `std::thread`s, not scoped ones: `join` returns after the OS
     // thread has exited and freed its thread-locals (its `Thread` handle
     // among them); a scope can return before that, and those bytes would
@@ -77,7 +77,7 @@ fn scenario<R: Reclaimer, E: Elem>(threads: usize, ops: usize, shared: bool) -> 
 const SIZE: (usize, usize) = if cfg!(miri) { (2, 50) } else { (4, 20_000) };
 
 /// Returns (bytes the allocator still counts, bytes the report says leaked, retired).
-fn measure<R: Reclaimer, E: Elem>(shared: bool) -> (i64, u64, u64) {
+fn measure<R: Reclaimer, E: TestElem>(shared: bool) -> (i64, u64, u64) {
     let (threads, ops) = SIZE;
     let before = live_bytes();
     let (reported, retired) = scenario::<R, E>(threads, ops, shared);
@@ -92,7 +92,7 @@ fn main() {
     let (mut passed, mut failures) = (0, 0);
     // What the allocator saw of the non-reclaiming backends, if one ran.
     let mut leak_seen = None;
-    fn check<R: SuiteBackend, E: Elem>(
+    fn check<R: SuiteBackend, E: TestElem>(
         shared: bool,
         passed: &mut u32,
         failures: &mut u32,

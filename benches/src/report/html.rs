@@ -14,6 +14,7 @@
 //! a chart does, and writes the verdict into `#render-check` (CI reads it
 //! with headless Chromium, see `.ci/bench.sh`).
 
+use crate::measure::machine::date;
 use pulldown_cmark::{Options, Parser, html};
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -160,17 +161,9 @@ fn scoreboard(dir: &Path) -> Option<String> {
     Some(out)
 }
 
-/// `2026-11-26 23:53 UTC` for a Unix time (`unknown` for none).
-pub fn date(unix: Option<u64>) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    unix.and_then(|s| time::OffsetDateTime::from_unix_timestamp(s as i64).ok())
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// Writes `dir/index.html` from the parts present in `dir`.
 pub fn write_index(dir: &Path) -> std::io::Result<()> {
-    let machine = crate::report::machine();
+    let machine = crate::measure::machine::machine();
     let mut nav = Vec::new();
     let mut body = String::new();
     for (file, title, command) in PARTS {
