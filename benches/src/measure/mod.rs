@@ -4,7 +4,8 @@
 //!
 //! * [`matrix`]: throughput cells read back from Criterion, and their targets;
 //! * [`latency`]: per-operation latency histograms;
-//! * [`leaks`]: garbage over time, stalls, long readers, leaks after drop;
+//! * [`leaks`]: garbage over time, stalls, long readers, leaks after drop
+//!   (with the `accounting` feature, which counts them);
 //! * [`cost`]: what one more (empty) vector costs;
 //! * [`checks`]: a target checked against a run;
 //! * [`machine`]: which machine and when.
@@ -12,6 +13,7 @@
 pub mod checks;
 pub mod cost;
 pub mod latency;
+#[cfg(feature = "accounting")]
 pub mod leaks;
 pub mod machine;
 pub mod matrix;

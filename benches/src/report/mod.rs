@@ -14,6 +14,7 @@ pub mod checks;
 pub mod cost;
 pub mod html;
 pub mod latency;
+#[cfg(feature = "accounting")]
 pub mod leaks;
 pub mod matrix;
 pub mod progress;
