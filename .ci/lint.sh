@@ -5,3 +5,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "lint: docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 RUSTDOCFLAGS="-D warnings" cargo doc -p secvec --all-features --no-deps --locked
+step "lint: no internal tracker numbers (a reader cannot open them: name what a target measures)"
+if git grep -n -i -E '\b(issue|task)s? ?#?[0-9]+' -- . ':!Cargo.lock'; then
+  echo "lint: the lines above cite tracker numbers" >&2
+  exit 1
+fi
