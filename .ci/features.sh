@@ -16,10 +16,5 @@ cargo check -p secvec-core --no-default-features --locked
 # addresses of their own (hazard pointers spin on a repeated one).
 cargo test -p secvec-suite --no-default-features --test zero_sized --locked --quiet
 cargo check -p secvec-benches --benches --examples --no-default-features --locked  # accounting off
-step "features: rust-version"
-MSRV=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
-if rustup run "$MSRV" cargo --version >/dev/null 2>&1; then
-  cargo +"$MSRV" check -p secvec --all-features --locked
-else
-  echo "toolchain $MSRV is not installed here: rust-version $MSRV is declared (edition 2024) but not checked"
-fi
+step "features: rust-version $MSRV (the facade, every feature)"
+cargo +"$MSRV" check -p secvec --all-features --locked

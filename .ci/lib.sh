@@ -5,6 +5,10 @@ export CARGO_INCREMENTAL=0
 : "${T0:=$(date +%s)}"
 export T0
 
+# The minimum Rust version the workspace declares (edition 2024 needs at
+# least 1.85): setup installs it, the features job builds the facade with it.
+MSRV=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+
 # The backends: crate reclaim-<name>, facade feature <name>.
 BACKENDS=(hazard epoch seize leak)
 
