@@ -6,13 +6,19 @@ SAN_CFG="--cfg secvec_no_pool" ASAN_OPTIONS=detect_leaks=0 san address asan "${S
 
 step "sanitizers: TSan, the suite on every backend"
 TSAN="suppressions=$PWD/.ci/tsan-suppressions.txt:halt_on_error=1"
-SECVEC_BACKENDS=hazard,epoch,leak TSAN_OPTIONS="$TSAN" san thread tsan "${SUITE[@]}"
+# TSan's allocator writes the zeros of every `calloc` itself, so the test
+# that reserving leaves pages untouched would measure TSan, not us; ASan
+# and LSan, like the system allocator, hand out fresh pages for large
+# blocks, and run it.
+TSAN_SKIP=reserving_touches_no_memory_and_a_failure_keeps_nothing
+require_tests "$TSAN_SKIP"
+SECVEC_BACKENDS=hazard,epoch,leak TSAN_OPTIONS="$TSAN" san thread tsan "${SUITE[@]}" -- --skip "$TSAN_SKIP"
 # seize's happens-before (Relaxed RMWs + fence) is invisible to TSan: with
 # the pool on, a reader's load and the reuse of the block by the thread that
 # reclaimed it meet in our code, outside the suppressed seize frames. Miri
 # (which models fences) checks seize with the pool on; TSan runs it with the
 # pool off, where that edge ends inside seize's free, as before.
-SECVEC_BACKENDS=seize SAN_CFG="--cfg secvec_no_pool" TSAN_OPTIONS="$TSAN" san thread tsan-nopool "${SUITE[@]}"
+SECVEC_BACKENDS=seize SAN_CFG="--cfg secvec_no_pool" TSAN_OPTIONS="$TSAN" san thread tsan-nopool "${SUITE[@]}" -- --skip "$TSAN_SKIP"
 
 step "sanitizers: LSan, hazard, epoch and seize free everything"
 SECVEC_BACKENDS=hazard,epoch,seize LSAN_OPTIONS="fast_unwind_on_malloc=0" san leak lsan "${SUITE[@]}" "${NO_LEAKED_GUARD[@]}"
