@@ -27,7 +27,8 @@
 //!
 //! Every operation is linearizable. The algorithm is the descriptor-based
 //! vector of Dechev, Pirkelbauer and Stroustrup (2006), with the defects of
-//! the published design corrected (see `secvec-core`).
+//! the published design corrected: [`secvec_core::algorithm`] lists them
+//! and gives the linearizability argument for every operation.
 //!
 //! # Any element type
 //!
