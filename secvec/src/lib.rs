@@ -27,7 +27,7 @@
 //!
 //! Every operation is linearizable. The algorithm is the descriptor-based
 //! vector of Dechev, Pirkelbauer and Stroustrup (2006), with the defects of
-//! the published design corrected: [`secvec_core::algorithm`] lists them
+//! the published design corrected: [`algorithm`] lists them
 //! and gives the linearizability argument for every operation.
 //!
 //! # Any element type
@@ -138,6 +138,7 @@
 //! [`generic::SecVec`] takes any [`Reclaimer`] implementation; a reclaimer
 //! frees what it was given by calling [`Retire::reclaim`] on it.
 
+pub use secvec_core::algorithm;
 pub use secvec_core::{
     BatchCapacityError, CapacityError, Element, IndexOutOfBounds, Iter, Pinned, PinnedIter, Reclaimer, Ref,
     Retire, is_inline,
