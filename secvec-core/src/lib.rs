@@ -95,6 +95,7 @@ mod reference;
 mod shared;
 pub mod sync;
 mod thread;
+mod traits;
 mod vec;
 
 pub use error::{BatchCapacityError, CapacityError, IndexOutOfBounds};

@@ -230,52 +230,6 @@ impl<T: Element + core::panic::RefUnwindSafe, R: Reclaimer> core::panic::RefUnwi
 /// As for `RefUnwindSafe`.
 impl<T: Element + core::panic::UnwindSafe, R: Reclaimer> core::panic::UnwindSafe for SecVec<T, R> {}
 
-impl<T: Element, R: Reclaimer> Default for SecVec<T, R> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<T: Element + core::fmt::Debug, R: Reclaimer> core::fmt::Debug for SecVec<T, R> {
-    /// Lists the elements as a handle's [`get_ref`](crate::Pinned::get_ref)
-    /// sees them, index after index (like [`iter`](SecVec::iter): not a
-    /// snapshot), without cloning.
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let mut list = f.debug_list();
-        let mut handle = self.pin();
-        let mut i = 0;
-        while let Some(element) = handle.get_ref(i) {
-            list.entry(element);
-            i += 1;
-        }
-        list.finish()
-    }
-}
-
-/// One batch ([`SecVec::extend_from_iter`]): one descriptor for all of
-/// them. Panics, appending nothing, if they do not fit in a bounded vector.
-impl<T: Element, R: Reclaimer> Extend<T> for SecVec<T, R> {
-    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
-        self.extend_from_iter(iter);
-    }
-}
-
-impl<T: Element, R: Reclaimer> FromIterator<T> for SecVec<T, R> {
-    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        let mut v = Self::new();
-        v.extend(iter);
-        v
-    }
-}
-
-impl<'a, T: Element + Clone, R: Reclaimer> IntoIterator for &'a SecVec<T, R> {
-    type Item = T;
-    type IntoIter = Iter<'a, T, R>;
-    fn into_iter(self) -> Iter<'a, T, R> {
-        self.iter()
-    }
-}
-
 /// Iterator returned by [`SecVec::iter`]; see there for what it sees.
 pub struct Iter<'a, T: Element, R: Reclaimer> {
     vec: &'a SecVec<T, R>,
