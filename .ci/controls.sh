@@ -56,3 +56,8 @@ expect_failure "payload dropped in a push's retire (hazard)" "retire. unwound" \
 expect_failure "payload dropped inside the vector's drop (epoch)" "the first element's panic message" \
   env SECVEC_BACKENDS=epoch RUSTFLAGS='--cfg secvec_defect="payload_drop_unwinds"' CARGO_TARGET_DIR=target/defect-payload \
   cargo test -p secvec-suite --test panics --locked -- a_drop_with_nasty_panics_gives_up_its_domain_first
+
+step "controls 12: a serializer that reads the elements one by one instead of one snapshot is caught by the suite"
+expect_failure "serialize through iter (hazard)" "not one state" \
+  env SECVEC_BACKENDS=hazard RUSTFLAGS='--cfg secvec_defect="serde_not_snapshot"' CARGO_TARGET_DIR=target/defect-serde \
+  cargo test -p secvec-suite --test serde --locked -- serializing_during_writes_gives_one_snapshot

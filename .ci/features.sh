@@ -8,6 +8,10 @@ for backend in "${BACKENDS[@]}"; do
   done
 done
 cargo test -p secvec --no-default-features --features seize-fast-barrier --locked --quiet
+for integration in serde rayon; do
+  echo "-- secvec --no-default-features --features hazard,$integration"
+  cargo test -p secvec --no-default-features --features "hazard,$integration" --locked --quiet
+done
 cargo test -p secvec --all-features --locked --quiet
 cargo test -p secvec --no-default-features --locked --quiet
 cargo test -p secvec --no-default-features --features "$(IFS=,; echo "${BACKENDS[*]}")" --locked --quiet

@@ -90,8 +90,12 @@ mod error;
 mod mem;
 mod pinned;
 mod raw;
+#[cfg(feature = "rayon")]
+mod rayon_impl;
 mod reclaimer;
 mod reference;
+#[cfg(feature = "serde")]
+mod serde_impl;
 mod shared;
 pub mod sync;
 mod thread;

@@ -133,6 +133,36 @@
 //! # }
 //! ```
 //!
+//! # serde and rayon
+//!
+//! Feature `serde`: a vector serializes as a sequence, like a `Vec`, from
+//! one snapshot (its contents at one instant, with its exact length, which
+//! length-prefixed formats such as postcard need), and deserializes as one
+//! batch. Feature `rayon`: `par_iter()` runs over one snapshot;
+//! `par_extend` (also through `&SecVec`, while other threads write) and
+//! `collect` append each worker's chunk as one batch: a chunk appears at
+//! once, the whole does not, and chunks keep no order among themselves.
+//!
+//! ```
+//! # #[cfg(all(feature = "rayon", any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak")))] {
+//! use rayon::prelude::*;
+//!
+//! let v: secvec::SecVec<u64> = (0..1000u64).into_par_iter().collect();
+//! (&v).par_extend((1000..2000u64).into_par_iter()); // `&v`: others may write meanwhile
+//! assert_eq!(v.par_iter().sum::<u64>(), (0..2000).sum());
+//! # }
+//! ```
+//!
+//! ```
+//! # #[cfg(all(feature = "serde", any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak")))] {
+//! let v = secvec::SecVec::<String>::from(vec!["ada".to_string(), "grace".to_string()]);
+//! let json = serde_json::to_string(&v).unwrap();
+//! assert_eq!(json, r#"["ada","grace"]"#);
+//! let back: secvec::SecVec<String> = serde_json::from_str(&json).unwrap();
+//! assert_eq!(back.to_vec(), v.to_vec());
+//! # }
+//! ```
+//!
 //! # Bring your own reclaimer
 //!
 //! [`generic::SecVec`] takes any [`Reclaimer`] implementation; a reclaimer
