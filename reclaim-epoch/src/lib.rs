@@ -231,6 +231,10 @@ pub type SecVec<T> = secvec_core::SecVec<T, Epoch>;
 /// `pop_ref`): see [`secvec_core::Ref`].
 pub type Ref<'v, T> = secvec_core::Ref<'v, T, Epoch>;
 
+/// A handle on a [`SecVec`] that keeps one guard for many operations (from
+/// `pin`): see [`secvec_core::Pinned`].
+pub type Pinned<'v, T> = secvec_core::Pinned<'v, T, Epoch>;
+
 /// A reclamation domain that many vectors share
 /// ([`SecVec::new_in`](secvec_core::SecVec::new_in); what changes:
 /// [`secvec_core::SharedDomain`]): one epoch collector for all of them.

@@ -96,6 +96,10 @@ pub type SecVec<T> = secvec_core::SecVec<T, Leak>;
 /// `pop_ref`): see [`secvec_core::Ref`].
 pub type Ref<'v, T> = secvec_core::Ref<'v, T, Leak>;
 
+/// A handle on a [`SecVec`] that keeps one guard for many operations (from
+/// `pin`): see [`secvec_core::Pinned`].
+pub type Pinned<'v, T> = secvec_core::Pinned<'v, T, Leak>;
+
 /// A reclamation domain that many vectors share
 /// ([`SecVec::new_in`](secvec_core::SecVec::new_in); what changes:
 /// [`secvec_core::SharedDomain`]).

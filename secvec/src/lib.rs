@@ -91,15 +91,15 @@
 //!
 //! # Many operations from one thread: handles
 //!
-//! [`SecVec::pin`](generic::SecVec::pin) returns a [`Pinned`] handle that
+//! [`SecVec::pin`](generic::SecVec::pin) returns a [`Pinned`](generic::Pinned) handle that
 //! keeps one reclaimer guard for all its operations. It is not a snapshot:
 //! every operation sees other threads' writes. With epochs and seize a live
-//! handle holds back reclamation; [`Pinned::refresh`] lets it advance.
+//! handle holds back reclamation; [`Pinned::refresh`](generic::Pinned::refresh) lets it advance.
 //!
 //! ```
 //! # #[cfg(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"))] {
 //! let v = secvec::SecVec::<u64>::new();
-//! let mut h = v.pin();
+//! let mut h: secvec::Pinned<'_, u64> = v.pin(); // the default backend's handle
 //! for i in 0..100 {
 //!     h.push(i);
 //! }
@@ -170,16 +170,16 @@
 
 pub use secvec_core::algorithm;
 pub use secvec_core::{
-    BatchCapacityError, CapacityError, Element, IndexOutOfBounds, Iter, Pinned, PinnedIter, Reclaimer, Ref,
-    Retire, is_inline,
+    BatchCapacityError, CapacityError, Element, IndexOutOfBounds, Iter, PinnedIter, Reclaimer, Retire,
+    is_inline,
 };
 #[cfg(feature = "accounting")]
 pub use secvec_core::{CellCounts, Snapshot, Stats};
 
-/// The vector (and its shared domain) generic over its reclaimer, for
-/// custom [`Reclaimer`]s.
+/// The vector, its handles, references and shared domain generic over
+/// their reclaimer, for custom [`Reclaimer`]s.
 pub mod generic {
-    pub use secvec_core::{SecVec, SharedDomain};
+    pub use secvec_core::{Pinned, Ref, SecVec, SharedDomain};
 }
 
 /// Hazard pointers (`haphazard`), one domain per
@@ -192,7 +192,7 @@ pub mod generic {
 /// ```
 #[cfg(feature = "hazard")]
 pub mod hazard {
-    pub use reclaim_hazard::{Family, Hazard, HazardDomain, HazardGuard, Ref, SecVec, SharedDomain};
+    pub use reclaim_hazard::{Hazard, Pinned, Ref, SecVec, SharedDomain};
 }
 
 /// Epochs (`crossbeam-epoch`), one
@@ -206,7 +206,7 @@ pub mod hazard {
 /// ```
 #[cfg(feature = "epoch")]
 pub mod epoch {
-    pub use reclaim_epoch::{Epoch, EpochDomain, EpochGuard, Ref, SecVec, SharedDomain};
+    pub use reclaim_epoch::{Epoch, Pinned, Ref, SecVec, SharedDomain};
 }
 
 /// `seize`, one collector per vector (or per
@@ -219,7 +219,7 @@ pub mod epoch {
 /// ```
 #[cfg(feature = "seize")]
 pub mod seize {
-    pub use reclaim_seize::{Ref, SecVec, Seize, SeizeGuard, SharedDomain};
+    pub use reclaim_seize::{Pinned, Ref, SecVec, Seize, SharedDomain};
 }
 
 /// No reclamation at all: every replaced descriptor leaks, and is counted.
@@ -236,22 +236,22 @@ pub mod seize {
 /// ```
 #[cfg(feature = "leak")]
 pub mod leak {
-    pub use reclaim_leak::{Leak, Ref, SecVec, SharedDomain};
+    pub use reclaim_leak::{Leak, Pinned, Ref, SecVec, SharedDomain};
 }
 
-/// The default backend's vector and shared domain: the first enabled of
+/// The default backend's vector, handle, reference and shared domain: the first enabled of
 /// `hazard`, `epoch`, `seize`, `leak`.
 #[cfg(all(feature = "epoch", not(feature = "hazard")))]
-pub use epoch::{SecVec, SharedDomain};
-/// The default backend's vector and shared domain: the first enabled of
+pub use epoch::{Pinned, Ref, SecVec, SharedDomain};
+/// The default backend's vector, handle, reference and shared domain: the first enabled of
 /// `hazard`, `epoch`, `seize`, `leak`.
 #[cfg(feature = "hazard")]
-pub use hazard::{SecVec, SharedDomain};
-/// The default backend's vector and shared domain: the first enabled of
+pub use hazard::{Pinned, Ref, SecVec, SharedDomain};
+/// The default backend's vector, handle, reference and shared domain: the first enabled of
 /// `hazard`, `epoch`, `seize`, `leak`.
 #[cfg(all(feature = "leak", not(any(feature = "hazard", feature = "epoch", feature = "seize"))))]
-pub use leak::{SecVec, SharedDomain};
-/// The default backend's vector and shared domain: the first enabled of
+pub use leak::{Pinned, Ref, SecVec, SharedDomain};
+/// The default backend's vector, handle, reference and shared domain: the first enabled of
 /// `hazard`, `epoch`, `seize`, `leak`.
 #[cfg(all(feature = "seize", not(any(feature = "hazard", feature = "epoch"))))]
-pub use seize::{SecVec, SharedDomain};
+pub use seize::{Pinned, Ref, SecVec, SharedDomain};
