@@ -20,5 +20,11 @@ cargo check -p secvec-core --no-default-features --locked
 # addresses of their own (hazard pointers spin on a repeated one).
 cargo test -p secvec-suite --no-default-features --test zero_sized --locked --quiet
 cargo check -p secvec-benches --benches --examples --no-default-features --locked  # accounting off
+step "features: the facade's examples, programs a user would write (each checks what it prints)"
+for example in secvec/examples/*.rs; do
+  name=$(basename "$example" .rs)
+  echo "-- example $name"
+  cargo run -p secvec --example "$name" --all-features --locked --quiet
+done
 step "features: rust-version $MSRV (the facade, every feature)"
 cargo +"$MSRV" check -p secvec --all-features --locked
