@@ -4,7 +4,7 @@
 
 use secvec_core::Reclaimer as _;
 use secvec_core::SecVec;
-use secvec_suite::{assert_identity, for_each_backend, scaled};
+use secvec_suite::{DESCRIPTOR_BYTES, assert_identity, for_each_backend, scaled};
 use std::thread;
 
 /// The accounting identities hold single-threaded, exactly.
@@ -32,7 +32,7 @@ fn accounting_identities() {
         assert_eq!(s.allocated, 8, "{s:?}");
         assert_eq!(s.retired, 7, "{s:?}");
         assert_eq!(s.freed_unpublished, 0, "single-threaded: no CAS is lost");
-        assert_eq!(s.descriptor_bytes as usize, 64, "one descriptor is one cache line");
+        assert_eq!(s.descriptor_bytes, DESCRIPTOR_BYTES, "one descriptor per cache line");
         assert_identity(&s);
     });
 }

@@ -22,7 +22,7 @@ use secvec_core::{Reclaimer, SecVec, SharedDomain};
 use secvec_suite::alloc::{Counting, live_bytes};
 use secvec_suite::backends::SuiteBackend;
 use secvec_suite::elem::{Str24, TestElem, leaked_bytes};
-use secvec_suite::for_each_backend;
+use secvec_suite::{DESCRIPTOR_BYTES, for_each_backend};
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
@@ -106,9 +106,9 @@ fn main() {
         let expectation = if R::RECLAIMS {
             reported == 0
         } else if E::HEAP_BYTES == 0 {
-            reported > 0 && reported == retired * 64
+            reported > 0 && reported == retired * DESCRIPTOR_BYTES
         } else {
-            reported > retired * 64
+            reported > retired * DESCRIPTOR_BYTES
         };
         let ok = agree && expectation;
         println!(

@@ -309,3 +309,15 @@ fn lock_free_on_this_machine() {
         assert!(SecVec::<String, R>::is_lock_free());
     });
 }
+
+/// On 32-bit x86 there is no 16-byte compare-and-swap: slots fall back to
+/// `portable-atomic`'s locks, and the vector says it is not lock-free (the
+/// rest of the suite shows it is still correct there).
+#[test]
+#[cfg(all(target_arch = "x86", not(miri)))]
+fn not_lock_free_without_a_16_byte_cas() {
+    for_each_backend!(|R| {
+        assert!(!SecVec::<u64, R>::is_lock_free());
+        assert!(!SecVec::<String, R>::is_lock_free());
+    });
+}
