@@ -1,115 +1,25 @@
-//! A lock-free vector: `push`, `pop`, `get`, `set` and more, all through
-//! `&self`, from any number of threads, with a choice of how its memory is
-//! reclaimed.
+#![cfg_attr(
+    any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"),
+    doc = include_str!("../README.md")
+)]
+#![cfg_attr(
+    not(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak")),
+    doc = "A lock-free vector with a choice of memory reclamation. No backend feature is \
+           enabled (`hazard`, `epoch`, `seize` or `leak`): only the generic vector \
+           ([`generic::SecVec`]) is available."
+)]
 //!
-//! ```
-//! # #[cfg(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"))] {
-//! use secvec::SecVec; // the default backend: hazard pointers
+//! ## Where to read on
 //!
-//! let v = SecVec::<u64>::new();
-//! std::thread::scope(|s| {
-//!     for t in 0..4 {
-//!         let v = &v;
-//!         s.spawn(move || {
-//!             for i in 0..1000 {
-//!                 v.push(t * 1000 + i);
-//!             }
-//!         });
-//!     }
-//! });
-//! assert_eq!(v.len(), 4000);
-//! let old = v.set(0, 42).unwrap();
-//! assert!(old < 4000);
-//! assert_eq!(v.get(0), Some(42));
-//! assert_eq!(v.get(4000), None);
-//! # }
-//! ```
+//! * [`algorithm`]: the published design's defects, the protocol and the
+//!   linearizability argument for every operation;
+//! * [`generic::SecVec`]: every method, with its guarantees and errors;
+//!   [`generic::Pinned`] and [`generic::Ref`]: handles and guarded
+//!   references;
+//! * `hazard`, `epoch`, `seize`, `leak`: one module per enabled backend
+//!   feature, each with `SecVec`, `Pinned`, `Ref` and `SharedDomain`.
 //!
-//! Every operation is linearizable. The algorithm is the descriptor-based
-//! vector of Dechev, Pirkelbauer and Stroustrup (2006), with the defects of
-//! the published design corrected: [`algorithm`] lists them
-//! and gives the linearizability argument for every operation.
-//!
-//! # Any element type
-//!
-//! Elements are any `Send + Sync + 'static` type: `String`, `Arc<_>`,
-//! `Box<dyn Fn() + Send + Sync>`, your own structs (nothing to implement).
-//! Primitives (`u64`, `f32`, `char`, ...) live inline in their slots; every
-//! other type in a heap cell per element ([`is_inline`]). Every element is
-//! dropped exactly once: a removed one by the reclaimer once no reader can
-//! reach it, the others with the vector. Reads by value (`get`, `pop`,
-//! `set`, `to_vec`, `iter`) clone (`T: Clone`); [`get_ref`](generic::SecVec::get_ref)
-//! and [`pop_ref`](generic::SecVec::pop_ref) return a guarded reference, for
-//! any type.
-//!
-//! ```
-//! # #[cfg(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"))] {
-//! let names = secvec::SecVec::<String>::new();
-//! names.push("ada".to_string());
-//! names.push("grace".to_string());
-//! assert_eq!(names.get(1).as_deref(), Some("grace")); // a clone
-//! let first = names.get_ref(0).unwrap(); // no clone; kept alive while it lives
-//! assert_eq!(first.len(), 3);
-//! assert_eq!(names.pop().as_deref(), Some("grace"));
-//! # }
-//! ```
-//!
-//! # Batches
-//!
-//! Writes pay one descriptor and one contended CAS each; a batch pays them
-//! once. [`extend_from_slice`](generic::SecVec::extend_from_slice) (and
-//! `extend_from_iter`) appends many elements as one linearizable step and
-//! returns their contiguous index range; `truncate` and
-//! [`pop_n`](generic::SecVec::pop_n) remove many at once.
-//!
-//! ```
-//! # #[cfg(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"))] {
-//! let v = secvec::SecVec::<u32>::new();
-//! assert_eq!(v.extend_from_slice(&[1, 2, 3, 4]), 0..4); // no reader sees part of it
-//! assert_eq!(v.pop_n(2), [3, 4]);
-//! v.truncate(1);
-//! assert_eq!(v.to_vec(), [1]);
-//! # }
-//! ```
-//!
-//! # Picking a backend
-//!
-//! Each Cargo feature enables one backend as a module; several can be on at
-//! once. [`SecVec`] is the first enabled of `hazard`, `epoch`, `seize`,
-//! `leak`.
-//!
-//! | feature | module | memory while running | a stalled thread | speed |
-//! |---|---|---|---|---|
-//! | `hazard` (default) | `secvec::hazard` | bounded: a reclamation threshold plus one per thread | garbage stays bounded | reads scale; writes pay a fence and periodic scans |
-//! | `epoch` | `secvec::epoch` | grows in bursts, freed as epochs advance | a pinned thread stops all reclamation: unbounded | fastest writes while all threads progress |
-//! | `seize` | `secvec::seize` | batched, freed once the threads active at retire have left | an active stalled thread holds its batches | close to epochs; enable `seize-fast-barrier` to try membarrier |
-//! | `leak` | `secvec::leak` | grows by one descriptor per write, never freed | irrelevant | the no-reclamation baseline, for benchmarks and short-lived processes |
-//!
-//! All four are `std`-only (they allocate and use thread-local state); none
-//! is `no_std`. When in doubt, keep the default: hazard pointers have the
-//! only hard memory bound.
-//!
-//! # Many operations from one thread: handles
-//!
-//! [`SecVec::pin`](generic::SecVec::pin) returns a [`Pinned`](generic::Pinned) handle that
-//! keeps one reclaimer guard for all its operations. It is not a snapshot:
-//! every operation sees other threads' writes. With epochs and seize a live
-//! handle holds back reclamation; [`Pinned::refresh`](generic::Pinned::refresh) lets it advance.
-//!
-//! ```
-//! # #[cfg(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"))] {
-//! let v = secvec::SecVec::<u64>::new();
-//! let mut h: secvec::Pinned<'_, u64> = v.pin(); // the default backend's handle
-//! for i in 0..100 {
-//!     h.push(i);
-//! }
-//! assert_eq!(h.iter().sum::<u64>(), 4950);
-//! h.refresh();
-//! assert_eq!(h.len(), 100);
-//! # }
-//! ```
-//!
-//! # Leak reports
+//! ## Leak reports
 //!
 //! With the default `accounting` feature, every vector counts its
 //! descriptors, and the cells of its elements when they are not inline
@@ -133,7 +43,7 @@
 //! # }
 //! ```
 //!
-//! # serde and rayon
+//! ## serde and rayon
 //!
 //! Feature `serde`: a vector serializes as a sequence, like a `Vec`, from
 //! one snapshot (its contents at one instant, with its exact length, which
@@ -163,7 +73,7 @@
 //! # }
 //! ```
 //!
-//! # Bring your own reclaimer
+//! ## Bring your own reclaimer
 //!
 //! [`generic::SecVec`] takes any [`Reclaimer`] implementation; a reclaimer
 //! frees what it was given by calling [`Retire::reclaim`] on it.
@@ -255,3 +165,9 @@ pub use leak::{Pinned, Ref, SecVec, SharedDomain};
 /// `hazard`, `epoch`, `seize`, `leak`.
 #[cfg(all(feature = "seize", not(any(feature = "hazard", feature = "epoch"))))]
 pub use seize::{Pinned, Ref, SecVec, SharedDomain};
+
+/// The workspace README's examples, run as doctests (that file is not part
+/// of the published package, so only a doctest build reads it).
+#[cfg(all(doctest, feature = "hazard"))]
+#[doc = include_str!("../../README.md")]
+pub struct WorkspaceReadme;
