@@ -20,6 +20,8 @@ pub mod elem;
 #[cfg(all(not(loom), feature = "accounting"))]
 pub mod garbage;
 pub mod lin;
+#[cfg(not(loom))]
+pub mod snapshot;
 
 #[cfg(feature = "accounting")]
 use secvec_core::Snapshot;

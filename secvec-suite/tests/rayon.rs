@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 use secvec_core::SecVec;
+use secvec_suite::snapshot::first_torn_read;
 use secvec_suite::{for_each_backend, scaled};
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
@@ -56,34 +57,12 @@ fn collect_holds_every_item_once() {
     });
 }
 
-/// A writer replaces the whole contents by two batches (remove all,
-/// append `WIDTH` copies of the next number) while `par_iter` reads: each
-/// read sees nothing or `WIDTH` equal numbers, one state.
+/// While a writer keeps replacing the whole contents, every `par_iter`
+/// sees one state of the vector.
 #[test]
 fn par_iter_sees_one_snapshot() {
-    const WIDTH: usize = 64;
     for_each_backend!(|R| {
-        let v = SecVec::<u64, R>::from(vec![0; WIDTH]);
-        let reads = scaled(200, 30, 3);
-        let stop = AtomicBool::new(false);
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                let mut k = 1u64;
-                while !stop.load(Relaxed) {
-                    assert_eq!(v.pop_n(WIDTH).len(), WIDTH);
-                    v.extend_from_slice(&[k; WIDTH]);
-                    k += 1;
-                }
-            });
-            // Checked after the writer is told to stop (a failed check
-            // must not leave it running).
-            let bad = (0..reads).find_map(|_| {
-                let seen: Vec<u64> = v.par_iter().collect();
-                let one = (seen.is_empty() || seen.len() == WIDTH) && seen.iter().all(|&x| x == seen[0]);
-                (!one).then_some(seen)
-            });
-            stop.store(true, Relaxed);
-            assert_eq!(bad, None, "not one state");
-        });
+        let torn = first_torn_read::<R>(scaled(200, 30, 3), |v| Ok(v.par_iter().collect()));
+        assert_eq!(torn, None);
     });
 }

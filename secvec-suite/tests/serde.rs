@@ -3,8 +3,8 @@
 //! to it: what is serialized is one snapshot.
 
 use secvec_core::SecVec;
+use secvec_suite::snapshot::first_torn_read;
 use secvec_suite::{for_each_backend, scaled};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 /// JSON and postcard give back the same elements, for inline and heap
 /// element types, and an empty vector.
@@ -30,52 +30,16 @@ fn a_vector_round_trips_through_json_and_postcard() {
     });
 }
 
-/// A writer replaces the whole contents again and again, by two batches
-/// (remove all, append `WIDTH` copies of the next number), while another
-/// thread serializes the vector: every serialized form decodes to either
-/// nothing or `WIDTH` equal numbers, as a snapshot must (a serializer that
-/// read the elements one by one would mix two generations or stop short),
-/// and its length prefix matches its elements (postcard would fail
-/// otherwise).
+/// While a writer keeps replacing the whole contents, every serialized
+/// form decodes to one state of the vector, as a snapshot must, and its
+/// length prefix matches its elements (postcard would fail otherwise).
 #[test]
 fn serializing_during_writes_gives_one_snapshot() {
-    const WIDTH: usize = 40;
     for_each_backend!(|R| {
-        let v = SecVec::<u64, R>::new();
-        v.extend_from_slice(&[0; WIDTH]);
-        // Read until the writer has been seen at work this many times, so
-        // that reads and writes really overlap.
-        let generations = scaled(200, 30, 3);
-        let stop = AtomicBool::new(false);
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                let mut k = 1u64;
-                while !stop.load(Relaxed) {
-                    assert_eq!(v.pop_n(WIDTH).len(), WIDTH);
-                    v.extend_from_slice(&[k; WIDTH]);
-                    k += 1;
-                }
-            });
-            // Checked after the writer is told to stop: a failed check
-            // must not leave it running (the scope would never end).
-            let (mut last, mut changes) = (0, 0);
-            let bad = loop {
-                let seen = postcard::to_allocvec(&v).and_then(|b| postcard::from_bytes::<Vec<u64>>(&b));
-                let Ok(seen) = seen else { break Some(format!("{seen:?}")) };
-                let whole = seen.is_empty() || seen.len() == WIDTH;
-                if !whole || seen.iter().any(|&x| x != seen[0]) {
-                    break Some(format!("not one state: {seen:?}"));
-                }
-                match seen.first() {
-                    Some(&k) if k != last => (last, changes) = (k, changes + 1),
-                    _ => {}
-                }
-                if changes == generations {
-                    break None;
-                }
-            };
-            stop.store(true, Relaxed);
-            assert_eq!(bad, None);
+        let torn = first_torn_read::<R>(scaled(200, 30, 3), |v| {
+            let bytes = postcard::to_allocvec(v).map_err(|e| e.to_string())?;
+            postcard::from_bytes(&bytes).map_err(|e| e.to_string())
         });
+        assert_eq!(torn, None);
     });
 }
