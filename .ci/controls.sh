@@ -3,7 +3,7 @@ step "controls 1: a reclaimer that frees at retire is caught by Miri and ASan"
 expect_failure "free-at-retire under Miri" "Undefined Behavior" \
   env MIRIFLAGS="-Zmiri-many-seeds=0..4" cargo +nightly miri test -p secvec-suite \
   --test negative_free_at_once --locked -- --ignored
-expect_failure "free-at-retire under ASan (pool off)" "heap-use-after-free" \
+ATTEMPTS=5 expect_failure "free-at-retire under ASan (pool off)" "heap-use-after-free" \
   env ASAN_OPTIONS=detect_leaks=0 SAN_CFG="--cfg secvec_no_pool" \
   bash -c "source .ci/lib.sh; san address asan -p secvec-suite --test negative_free_at_once -- --ignored"
 
