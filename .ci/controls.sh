@@ -19,13 +19,13 @@ loom_control elimination loom pop_ignores_offers_against_older_descriptors "$NOT
 step "controls 4: the hazard fast path without its 'still current' check is caught by the suite"
 expect_failure "hazard fast path trusting a stale protection" "of another thread not seen" \
   env SECVEC_BACKENDS=hazard RUSTFLAGS='--cfg secvec_defect="hazard_fast_path"' CARGO_TARGET_DIR=target/defect-hazard \
-  cargo test -p secvec-suite --test pinned --locked -- a_reader_sees_other_threads_writes
+  cargo test -p secvec-suite --test conformance --locked -- a_reader_sees_other_threads_writes
 
 step "controls 5: a removed element dropped at once instead of retired is caught by Miri"
 expect_failure "drop-removed-at-once under Miri" "Undefined Behavior" \
   env SECVEC_BACKENDS=hazard RUSTFLAGS='--cfg secvec_defect="drop_removed_at_once"' CARGO_TARGET_DIR=target/defect-drop \
   MIRIFLAGS="-Zmiri-many-seeds=0..4 -Zmiri-env-forward=SECVEC_BACKENDS" \
-  cargo +nightly miri test -p secvec-suite --test elements --locked -- reads_race_removals
+  cargo +nightly miri test -p secvec-suite --test conformance --locked -- reads_race_removals
 
 step "controls 6: a cell protection trusted without validation is caught by loom"
 loom_control cell_unvalidated loom_cells a_get_races_the_pop_of_its_element "read after the reclaimer freed it"
@@ -40,11 +40,11 @@ step "controls 9: a home block freed with its vector in a shared domain is caugh
 expect_failure "home-freed-at-drop under Miri (epoch)" "Undefined Behavior" \
   env SECVEC_BACKENDS=epoch RUSTFLAGS='--cfg secvec_defect="home_freed_at_drop"' CARGO_TARGET_DIR=target/defect-home \
   MIRIFLAGS="$(miri_flags epoch)" \
-  cargo +nightly miri test -p secvec-suite --test shared --locked -- the_last_reclaim_frees_a_dropped_vectors_home
+  cargo +nightly miri test -p secvec-suite --test conformance --locked -- the_last_reclaim_frees_a_dropped_vectors_home
 expect_failure "home-freed-at-drop under ASan (hazard, pool off)" "heap-use-after-free" \
   env ASAN_OPTIONS=detect_leaks=0 SECVEC_BACKENDS=hazard \
   SAN_CFG='--cfg secvec_no_pool --cfg secvec_defect="home_freed_at_drop"' \
-  bash -c "source .ci/lib.sh; san address asan-home -p secvec-suite --test shared -- the_last_reclaim_frees_a_dropped_vectors_home"
+  bash -c "source .ci/lib.sh; san address asan-home -p secvec-suite --test conformance -- the_last_reclaim_frees_a_dropped_vectors_home"
 
 step "controls 10: a lazy fill that stores instead of compare-and-swapping (two first writers, two homes) is caught by loom"
 loom_control lazy_fill_store loom first_writes_race_to_make_the_home "counted in the vector's one home"
@@ -52,10 +52,10 @@ loom_control lazy_fill_store loom first_writes_race_to_make_the_home "counted in
 step "controls 11: a panic payload dropped where its own panic can unwind out of the vector is caught by the suite"
 expect_failure "payload dropped in a push's retire (hazard)" "retire. unwound" \
   env SECVEC_BACKENDS=hazard RUSTFLAGS='--cfg secvec_defect="payload_drop_unwinds"' CARGO_TARGET_DIR=target/defect-payload \
-  cargo test -p secvec-suite --test panics --locked -- a_nasty_panic_payload_cannot_break_a_push
+  cargo test -p secvec-suite --test conformance --locked -- a_nasty_panic_payload_cannot_break_a_push
 expect_failure "payload dropped inside the vector's drop (epoch)" "the first element's panic message" \
   env SECVEC_BACKENDS=epoch RUSTFLAGS='--cfg secvec_defect="payload_drop_unwinds"' CARGO_TARGET_DIR=target/defect-payload \
-  cargo test -p secvec-suite --test panics --locked -- a_drop_with_nasty_panics_gives_up_its_domain_first
+  cargo test -p secvec-suite --test conformance --locked -- a_drop_with_nasty_panics_gives_up_its_domain_first
 
 step "controls 12: a serializer that reads the elements one by one instead of one snapshot is caught by the suite"
 expect_failure "serialize through iter (hazard)" "not one state" \

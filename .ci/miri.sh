@@ -10,12 +10,12 @@ done
 step "miri: zero-sized elements without accounting, every backend"
 for b in "${BACKENDS[@]}"; do
   SECVEC_BACKENDS=$b MIRIFLAGS="$(miri_flags "$b")" cargo +nightly miri test --locked -p secvec-suite \
-    --no-default-features --test zero_sized
+    --no-default-features --test conformance -- zero_sized::
 done
 step "miri: the hostile programs under tree borrows too, every backend"
-MIRIFLAGS="-Zmiri-tree-borrows -Zmiri-ignore-leaks" cargo +nightly miri test -p secvec-suite --test hostile --locked
+MIRIFLAGS="-Zmiri-tree-borrows -Zmiri-ignore-leaks" cargo +nightly miri test -p secvec-suite --test conformance --locked -- hostile::
 step "miri: leaked guards, every backend (the epoch backend leaks its collector then, by design)"
-MIRIFLAGS="$(miri_flags epoch) -Zmiri-ignore-leaks" cargo +nightly miri test -p secvec-suite --test leaked_guard --locked
+MIRIFLAGS="$(miri_flags epoch) -Zmiri-ignore-leaks" cargo +nightly miri test -p secvec-suite --test conformance --locked -- leaked_guard::
 step "miri: the core's unit tests and docs"
 MIRIFLAGS="" cargo +nightly miri test -p secvec-core --lib --locked
 # the crate-level example plugs in a reclaimer that never frees, on purpose

@@ -17,9 +17,9 @@ if ! command -v qemu-aarch64 >/dev/null || ! command -v aarch64-linux-gnu-gcc >/
   (apt-get update -qq && apt-get install -y -qq qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross >/dev/null) \
     || { echo "FAIL: cannot install qemu-user and the aarch64 linker"; exit 1; }
 fi
-# Emulated, so slow (the concurrent file alone takes ~25 s on Intel Xeon):
-# the files that exercise the 16-byte slots, not the whole suite.
+# Emulated, so slow (the concurrent checks alone take ~25 s on Intel Xeon):
+# the areas that exercise the 16-byte slots, not the whole suite.
 CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
   CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu" \
   CARGO_TARGET_DIR=target/aarch64 cargo test -p secvec-suite --target aarch64-unknown-linux-gnu --locked --quiet \
-  --test sequential --test concurrent --test elements --test std_traits --test pinned
+  --test conformance --test lock_free -- sequential:: concurrent:: elements:: std_traits:: pinned:: lock_free

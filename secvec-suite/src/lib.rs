@@ -1,12 +1,43 @@
-//! The generic SecVec test suite and its tools.
+//! SecVec's conformance suite, and the tools its tests and benchmarks share.
 //!
-//! Every test in `tests/` runs on every backend of the one list
-//! ([`for_each_backend!`]), so a new test cannot be forgotten for one
-//! backend, and a new backend runs every test. The library holds what the
-//! tests, the integration tests and the benchmarks share: the backend list,
-//! a linearizability checker ([`lin`]), a counting allocator ([`alloc`]),
-//! the garbage-over-time measurement ([`garbage`]), one RNG and the size
-//! knobs.
+//! # For reclaimer authors
+//!
+//! [`conformance`](mod@conformance) holds every check of the vector's behaviour (sequential,
+//! concurrent with recorded histories checked for linearizability, elements
+//! that own resources, accounting identities, hostile programs, panicking
+//! user code, handles, shared domains, a model-based property test),
+//! generic over the [`Reclaimer`](secvec_core::Reclaimer). A reclaimer
+//! written anywhere runs all of it with one line in its crate's tests:
+//!
+//! ```ignore
+//! // tests/conformance.rs
+//! secvec_suite::conformance!(my_crate::MyReclaimer);
+//! ```
+//!
+//! Run it natively, then under Miri and the sanitizers: natively the
+//! suite catches a reclaimer that frees an element a guard protects, on
+//! every run; a descriptor freed too early is a read of freed memory that
+//! only Miri and AddressSanitizer see. Each check is also a function that
+//! can be called directly:
+//!
+//! ```
+//! use secvec_suite::conformance::{pinned, sequential};
+//!
+//! sequential::bucket_boundaries::<reclaim_leak::Leak>();
+//! pinned::handle_operations_match_the_plain_ones::<reclaim_hazard::Hazard>();
+//! ```
+//!
+//! (The workspace's `tests-conformance` crate is such a reclaimer, outside
+//! the backends, with two broken variants that CI shows the suite catch.)
+//!
+//! # For the workspace
+//!
+//! Every check runs on every backend of the one list
+//! ([`for_each_backend!`]), so a new check cannot be forgotten for one
+//! backend, and a new backend runs every check. The library also holds
+//! what the workspace's tests and benchmarks share: a linearizability
+//! checker ([`lin`]), a counting allocator ([`alloc`]), the
+//! garbage-over-time measurement ([`garbage`]), one RNG and the size knobs.
 //!
 //! Sizes shrink under Miri and in debug builds ([`scaled`]); environment
 //! variables (read by [`env_or`]) override them: `SECVEC_STRESS_OPS`,
@@ -16,6 +47,8 @@
 pub mod alloc;
 #[cfg(not(loom))]
 pub mod backends;
+#[cfg(not(loom))]
+pub mod conformance;
 pub mod elem;
 #[cfg(all(not(loom), feature = "accounting"))]
 pub mod garbage;

@@ -6,9 +6,9 @@
 //! natively and under Miri on every backend, and checks, without Miri,
 //! that every element is intact and dropped exactly once.
 
+use crate::backends::Hazard;
+use crate::scaled;
 use secvec_core::{Reclaimer, SecVec, SharedDomain};
-use secvec_suite::backends::Hazard;
-use secvec_suite::{for_each_backend, scaled};
 use std::any::TypeId;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -95,39 +95,36 @@ impl Drop for Payload {
 /// pointers inside a later push's `retire`, after the CAS that published
 /// the pushed element. Every push still returns, every element stays
 /// intact, and every destructor runs once.
-#[test]
-fn a_nasty_panic_payload_cannot_break_a_push() {
-    for_each_backend!(|R| {
-        let census = Arc::new(Census::default());
-        let v = SecVec::<Bomb, R>::new();
-        v.push(Bomb::new(0, &census, OnDrop::PanicNasty));
-        assert!(v.pop_ref().is_some()); // removed and retired
-        // Enough retires for hazard pointers to scan (every 64) and drop
-        // the bomb inside one of these operations.
-        let n = scaled(2_000, 1_000, 150) as u64;
-        for id in 1..=n {
-            let at = v.push(Bomb::new(id, &census, OnDrop::Quiet));
-            assert_eq!(v.get_ref(at).map(|b| b.check()), Some(id));
-            if id % 2 == 0 {
-                assert_eq!(v.pop_ref().map(|b| b.check()), Some(id));
-            }
+pub fn a_nasty_panic_payload_cannot_break_a_push<R: Reclaimer>() {
+    let census = Arc::new(Census::default());
+    let v = SecVec::<Bomb, R>::new();
+    v.push(Bomb::new(0, &census, OnDrop::PanicNasty));
+    assert!(v.pop_ref().is_some()); // removed and retired
+    // Enough retires for hazard pointers to scan (every 64) and drop
+    // the bomb inside one of these operations.
+    let n = scaled(2_000, 1_000, 150) as u64;
+    for id in 1..=n {
+        let at = v.push(Bomb::new(id, &census, OnDrop::Quiet));
+        assert_eq!(v.get_ref(at).map(|b| b.check()), Some(id));
+        if id % 2 == 0 {
+            assert_eq!(v.pop_ref().map(|b| b.check()), Some(id));
         }
-        if TypeId::of::<R>() == TypeId::of::<Hazard>() {
-            // The case this test is for happened: the bomb went off inside
-            // an operation (all three payloads dropped).
-            assert_eq!(census.payloads_dropped.load(Relaxed), 3, "{census:?}");
-        }
-        let left = v.len() as u64;
-        assert_eq!(left, n.div_ceil(2));
-        for i in 0..left as usize {
-            assert_eq!(v.get_ref(i).map(|b| b.check() % 2), Some(1), "index {i}");
-        }
-        drop(v);
-        if R::RECLAIMS {
-            assert_eq!(census.alive(), 0, "{census:?}");
-            assert_eq!(census.payloads_dropped.load(Relaxed), 3, "{census:?}");
-        }
-    });
+    }
+    if TypeId::of::<R>() == TypeId::of::<Hazard>() {
+        // The case this test is for happened: the bomb went off inside
+        // an operation (all three payloads dropped).
+        assert_eq!(census.payloads_dropped.load(Relaxed), 3, "{census:?}");
+    }
+    let left = v.len() as u64;
+    assert_eq!(left, n.div_ceil(2));
+    for i in 0..left as usize {
+        assert_eq!(v.get_ref(i).map(|b| b.check() % 2), Some(1), "index {i}");
+    }
+    drop(v);
+    if R::RECLAIMS {
+        assert_eq!(census.alive(), 0, "{census:?}");
+        assert_eq!(census.payloads_dropped.load(Relaxed), 3, "{census:?}");
+    }
 }
 
 /// A vector dropped while it holds two elements whose `Drop` panics, the
@@ -137,8 +134,7 @@ fn a_nasty_panic_payload_cannot_break_a_push() {
 /// frees everything the vector retired (its own at once, a shared one
 /// when it is dropped), every destructor runs once, and a shared domain
 /// keeps working for other vectors.
-#[test]
-fn a_drop_with_nasty_panics_gives_up_its_domain_first() {
+pub fn a_drop_with_nasty_panics_gives_up_its_domain_first<R: Reclaimer>() {
     fn run<R: Reclaimer>(shared: bool) {
         let census = Arc::new(Census::default());
         let domain = SharedDomain::<R>::new();
@@ -166,34 +162,31 @@ fn a_drop_with_nasty_panics_gives_up_its_domain_first() {
             assert_eq!(census.alive(), 0, "shared: {shared}, {census:?}");
         }
     }
-    for_each_backend!(|R| {
+    {
         run::<R>(false);
         run::<R>(true);
-    });
+    }
 }
 
 /// A refused push or batch drops the value before it panics: a value whose
 /// `Drop` panics then panics in place of the capacity message, where
 /// dropping it during the capacity panic's unwinding would abort.
-#[test]
-fn a_refused_value_is_dropped_before_the_panic() {
-    for_each_backend!(|R| {
-        let census = Arc::new(Census::default());
-        let v = SecVec::<Bomb, R>::bounded(1);
-        v.push(Bomb::new(0, &census, OnDrop::Quiet));
-        let refused = |f: &dyn Fn()| {
-            let panic = catch_unwind(AssertUnwindSafe(f)).expect_err("the refused value's drop panics");
-            panic.downcast_ref::<String>().expect("a message").clone()
-        };
-        let msg = refused(&|| _ = v.push(Bomb::new(1, &census, OnDrop::Panic)));
-        assert!(msg.contains("element 1 panics"), "{msg}");
-        let msg = refused(&|| _ = v.extend_from_iter([Bomb::new(2, &census, OnDrop::Panic)]));
-        assert!(msg.contains("element 2 panics"), "{msg}");
-        let msg = refused(&|| _ = v.pin().push(Bomb::new(3, &census, OnDrop::Panic)));
-        assert!(msg.contains("element 3 panics"), "{msg}");
-        assert_eq!(v.get_ref(0).map(|b| b.check()), Some(0));
-        assert_eq!(census.alive(), 1, "only the element in the vector: {census:?}");
-        drop(v);
-        assert_eq!(census.alive(), 0);
-    });
+pub fn a_refused_value_is_dropped_before_the_panic<R: Reclaimer>() {
+    let census = Arc::new(Census::default());
+    let v = SecVec::<Bomb, R>::bounded(1);
+    v.push(Bomb::new(0, &census, OnDrop::Quiet));
+    let refused = |f: &dyn Fn()| {
+        let panic = catch_unwind(AssertUnwindSafe(f)).expect_err("the refused value's drop panics");
+        panic.downcast_ref::<String>().expect("a message").clone()
+    };
+    let msg = refused(&|| _ = v.push(Bomb::new(1, &census, OnDrop::Panic)));
+    assert!(msg.contains("element 1 panics"), "{msg}");
+    let msg = refused(&|| _ = v.extend_from_iter([Bomb::new(2, &census, OnDrop::Panic)]));
+    assert!(msg.contains("element 2 panics"), "{msg}");
+    let msg = refused(&|| _ = v.pin().push(Bomb::new(3, &census, OnDrop::Panic)));
+    assert!(msg.contains("element 3 panics"), "{msg}");
+    assert_eq!(v.get_ref(0).map(|b| b.check()), Some(0));
+    assert_eq!(census.alive(), 1, "only the element in the vector: {census:?}");
+    drop(v);
+    assert_eq!(census.alive(), 0);
 }

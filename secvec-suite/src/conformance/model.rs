@@ -1,11 +1,11 @@
 //! Model-based property test: random operation sequences against `Vec`,
 //! on every backend. `SECVEC_PROPTEST_CASES` turns it into a fuzzing run.
 
+use crate::lin::{Elem, Op};
+use crate::{env_or, scaled};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use secvec_core::SecVec;
-use secvec_suite::lin::{Elem, Op};
-use secvec_suite::{env_or, for_each_backend, scaled};
+use secvec_core::{Reclaimer, SecVec};
 
 fn op_strategy() -> impl Strategy<Value = Op> {
     // Small values and indices near the length, so values repeat and
@@ -28,15 +28,12 @@ fn op_strategy() -> impl Strategy<Value = Op> {
 /// out-of-range indices and capacity exhaustion are covered), clears, and
 /// batches (appends of up to 11 elements, truncations, `pop_n`); with
 /// elements stored inline (`u8`) and in heap cells (`String`).
-#[test]
-fn model_proptest() {
-    for_each_backend!(|R| {
-        run_model::<u8, R>();
-        run_model::<String, R>();
-    });
+pub fn model_proptest<R: Reclaimer>() {
+    run_model::<u8, R>();
+    run_model::<String, R>();
 }
 
-fn run_model<E: Elem + PartialEq + std::fmt::Debug, R: secvec_core::Reclaimer>() {
+fn run_model<E: Elem + PartialEq + std::fmt::Debug, R: Reclaimer>() {
     // `SECVEC_PROPTEST_CASES` turns this into a fuzzing run (CI: 100 000).
     let cases = env_or("SECVEC_PROPTEST_CASES", scaled(256, 64, 2)) as u32;
     let max_ops = scaled(200, 200, 30);
