@@ -61,3 +61,11 @@ step "controls 12: a serializer that reads the elements one by one instead of on
 expect_failure "serialize through iter (hazard)" "not one state" \
   env SECVEC_BACKENDS=hazard RUSTFLAGS='--cfg secvec_defect="serde_not_snapshot"' CARGO_TARGET_DIR=target/defect-serde \
   cargo test -p secvec-suite --test serde --locked -- serializing_during_writes_gives_one_snapshot
+
+step "controls 13: an outside reclaimer that frees at retire, or never protects, fails the conformance suite natively"
+# The whole suite crashes on either (use after free); the check that names
+# the defect, deterministically and on one thread, is this one.
+for defect in free-at-retire never-protect; do
+  expect_failure "conformance suite on tests-conformance's reclaimer with $defect" "was dropped while a \`Ref\` to it was alive" \
+    cargo test -p tests-conformance --features "$defect" --test conformance --locked -- elements::a_ref_keeps_a_removed_element_alive
+done
