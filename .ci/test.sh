@@ -2,3 +2,13 @@ step "test: the README's command"
 cargo test --workspace --locked
 step "test: release mode (stress with millions of operations)"
 cargo test --workspace --release --locked --tests
+step "test: every check of the conformance suite is in the list its macro expands"
+listed=$(cargo test --locked -p secvec-suite --test conformance -- --list 2>/dev/null | sed -n 's/: test$//p')
+for f in secvec-suite/src/conformance/*.rs; do
+  area=$(basename "$f" .rs)
+  for check in $(sed -n 's/^pub fn \([a-z0-9_]*\)<.*/\1/p' "$f"); do
+    grep -qx "$area::$check" <<<"$listed" \
+      || { echo "FAIL: $area::$check is not in the list of checks (secvec-suite/src/conformance/mod.rs)"; exit 1; }
+  done
+done
+echo "every check listed: $(wc -l <<<"$listed") tests"

@@ -86,7 +86,7 @@ impl<T> Home<T> {
         // secvec_defect="home_freed_at_drop"`: the home is freed with the
         // vector even in a shared domain, while the domain may still reclaim
         // what the vector retired. Miri and ASan must report the use after
-        // free (secvec-suite/tests/shared.rs).
+        // free (`secvec_suite::conformance::shared`).
         if !home.shared || cfg!(secvec_defect = "home_freed_at_drop") {
             // SAFETY: drain 1: the vector is gone and its own domain (or
             // one that never frees) will not free into the pool any more.

@@ -1,7 +1,7 @@
 //! Hostile programs: safe code that once reached undefined behaviour or
 //! aborted the process through SecVec (the soundness audit of 2026-11-26).
 //! Each runs natively and under Miri on every backend; the leaked guard
-//! is in `leaked_guard.rs` (Miri runs that file with leak checks off).
+//! is in `leaked_guard.rs` (Miri runs that area with leak checks off).
 //!
 //! * A thread's per-thread reclamation state must not be shared with a new
 //!   thread while the old one still runs thread-local destructors (thread

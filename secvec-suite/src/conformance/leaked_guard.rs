@@ -1,6 +1,6 @@
 //! A guard leaked with `mem::forget` before its vector is dropped, on every
 //! backend: no undefined behaviour, and nothing freed after the drop. (Its
-//! own file because the epoch backend then leaks its collector by design,
+//! own area because the epoch backend then leaks its collector by design,
 //! so Miri runs it with leak checks off.)
 
 use crate::{assert_identity, scaled};

@@ -1,5 +1,5 @@
 //! Zero-sized elements, with and without the `accounting` feature (CI runs
-//! this file both ways: without it, a zero-sized element's cell would be
+//! this area both ways: without it, a zero-sized element's cell would be
 //! zero-sized, every cell would have the same address, and hazard pointers
 //! would retire that one address again and again and spin forever in
 //! their scan). Every element is dropped exactly once.
