@@ -107,7 +107,7 @@ pub use error::{BatchCapacityError, CapacityError, IndexOutOfBounds};
 pub use mem::stats::{CellCounts, Snapshot, Stats};
 pub use pinned::{Pinned, PinnedIter};
 pub use raw::element::{Element, is_inline};
-pub use reclaimer::{Reclaimer, Retire};
+pub use reclaimer::{Reclaimer, Retire, RetiredPtr};
 pub use reference::Ref;
 pub use shared::SharedDomain;
 pub use thread::per_thread;

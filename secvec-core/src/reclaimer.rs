@@ -211,3 +211,65 @@ pub trait Retire: Send + 'static {
     /// the same way.
     unsafe fn reclaim(ptr: *mut Self);
 }
+
+/// A retired pointer with its type erased, for reclaimers that keep lists
+/// of garbage of several types (descriptors and element cells): its
+/// address, and the [`Retire::reclaim`] of its type.
+///
+/// ```
+/// use secvec_core::RetiredPtr;
+/// # struct Object;
+/// # impl secvec_core::Retire for Object {
+/// #     unsafe fn reclaim(ptr: *mut Self) { drop(unsafe { Box::from_raw(ptr) }) }
+/// # }
+/// let retired = RetiredPtr::new(Box::into_raw(Box::new(Object)));
+/// assert_ne!(retired.addr(), 0);
+/// // SAFETY: the object was never shared: nothing can reach it.
+/// unsafe { retired.reclaim() };
+/// ```
+#[derive(Debug)]
+pub struct RetiredPtr {
+    ptr: *mut (),
+    reclaim: unsafe fn(*mut ()),
+}
+
+// SAFETY: `ptr` points at a `T: Retire`, and `Retire: Send`: reclaiming it
+// on another thread is what its type allows; a `RetiredPtr` gives no other
+// access to it.
+unsafe impl Send for RetiredPtr {}
+
+impl RetiredPtr {
+    /// Erases `ptr`'s type, keeping `T::reclaim`.
+    pub fn new<T: Retire>(ptr: *mut T) -> RetiredPtr {
+        RetiredPtr { ptr: ptr.cast(), reclaim: reclaim_as::<T> }
+    }
+
+    /// The address of the retired object (what hazard pointers name).
+    pub fn addr(&self) -> usize {
+        self.ptr as usize
+    }
+
+    /// Reclaims the object: [`Retire::reclaim`] of its type.
+    ///
+    /// # Safety
+    ///
+    /// The caller guarantees:
+    ///
+    /// 1. The pointer satisfies [`Retire::reclaim`]'s safety contract (it
+    ///    was retired, is reclaimed once, and no guard can reach it).
+    pub unsafe fn reclaim(self) {
+        // SAFETY: point 1; `reclaim` is `reclaim_as::<T>` for the `T` the
+        // pointer was made from.
+        unsafe { (self.reclaim)(self.ptr) }
+    }
+}
+
+/// `T::reclaim` behind a type-erased pointer.
+///
+/// # Safety
+///
+/// 1. `ptr` is a `*mut T` that satisfies `T::reclaim`'s safety contract.
+unsafe fn reclaim_as<T: Retire>(ptr: *mut ()) {
+    // SAFETY: point 1.
+    unsafe { T::reclaim(ptr.cast()) }
+}

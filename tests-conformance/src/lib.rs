@@ -36,7 +36,7 @@
 //! ```
 
 use parking_lot::{Mutex, RwLock, RwLockReadGuard};
-use secvec_core::{Reclaimer, Retire, sync::AtomicPtr};
+use secvec_core::{Reclaimer, Retire, RetiredPtr, sync::AtomicPtr};
 use std::sync::atomic::Ordering;
 
 /// The reader-writer-lock reclaimer (see the crate docs).
@@ -48,7 +48,7 @@ pub struct Quiescent;
 #[derive(Default)]
 pub struct Domain {
     lock: RwLock<()>,
-    retired: Mutex<Vec<Retired>>,
+    retired: Mutex<Vec<RetiredPtr>>,
 }
 
 /// A guard: the domain's lock, held for reading (not under the
@@ -56,26 +56,6 @@ pub struct Domain {
 pub struct Guard<'d> {
     domain: &'d Domain,
     _read: Option<RwLockReadGuard<'d, ()>>,
-}
-
-/// A retired pointer and the `Retire::reclaim` of its type.
-struct Retired {
-    ptr: *mut (),
-    reclaim: unsafe fn(*mut ()),
-}
-
-// SAFETY: `ptr` points at a `T: Retire`, and `Retire: Send`: freeing it on
-// another thread is what its type allows.
-unsafe impl Send for Retired {}
-
-/// `T::reclaim` behind a type-erased pointer.
-///
-/// # Safety
-///
-/// 1. `ptr` is a `*mut T` that satisfies `T::reclaim`'s safety contract.
-unsafe fn reclaim_as<T: Retire>(ptr: *mut ()) {
-    // SAFETY: point 1.
-    unsafe { T::reclaim(ptr.cast()) }
 }
 
 impl Domain {
@@ -96,7 +76,7 @@ impl Domain {
             // guard taken after its retire can reach it) and, while we held
             // the write lock, no guard was alive: nothing protects it, and
             // it is taken out of the list once, so reclaimed once.
-            unsafe { (r.reclaim)(r.ptr) };
+            unsafe { r.reclaim() };
         }
     }
 }
@@ -167,6 +147,6 @@ unsafe impl Reclaimer for Quiescent {
             unsafe { T::reclaim(ptr) };
             return;
         }
-        domain.retired.lock().push(Retired { ptr: ptr.cast(), reclaim: reclaim_as::<T> });
+        domain.retired.lock().push(RetiredPtr::new(ptr));
     }
 }
