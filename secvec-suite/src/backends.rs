@@ -13,6 +13,7 @@
 
 pub use reclaim_epoch::Epoch;
 pub use reclaim_hazard::Hazard;
+pub use reclaim_hazard_asym::HazardAsym;
 pub use reclaim_leak::Leak;
 pub use reclaim_seize::Seize;
 use secvec_core::Reclaimer;
@@ -28,6 +29,11 @@ pub trait SuiteBackend: Reclaimer {
 impl SuiteBackend for Hazard {
     const NAME: &'static str = "hazard";
     const CONTENDER: &'static str = "secvec-hazard";
+}
+
+impl SuiteBackend for HazardAsym {
+    const NAME: &'static str = "hazard-asym";
+    const CONTENDER: &'static str = "secvec-hazard-asym";
 }
 
 impl SuiteBackend for Epoch {
@@ -62,6 +68,7 @@ pub fn selected(name: &str) -> bool {
 macro_rules! for_each_backend {
     (|$r:ident| $body:expr) => {{
         $crate::for_each_backend!(@one $r, $crate::backends::Hazard, $body);
+        $crate::for_each_backend!(@one $r, $crate::backends::HazardAsym, $body);
         $crate::for_each_backend!(@one $r, $crate::backends::Epoch, $body);
         $crate::for_each_backend!(@one $r, $crate::backends::Seize, $body);
         $crate::for_each_backend!(@one $r, $crate::backends::Leak, $body);

@@ -7,6 +7,9 @@
 //!   haphazard's reclamation threshold, with or without a stalled reader
 //!   (each thread can hold at most one stolen batch while it frees it, plus
 //!   one batch being filled; a run without preemption stays near `2 x`);
+//! * hazard-asym: each thread holds fewer than its scan threshold of
+//!   retired objects (plus what hazard pointers name), with or without a
+//!   stalled reader;
 //! * epoch, seize: most garbage is freed during the run while all threads
 //!   progress; a stalled reader makes it pile up (asserted, it is the point);
 //! * leak: nothing is ever freed.
@@ -14,7 +17,7 @@
 //! After every run, the reclaiming backends have leaked nothing.
 #![cfg(feature = "accounting")] // reads the vectors' accounting
 
-use secvec_suite::backends::{Epoch, Hazard, Leak, Seize};
+use secvec_suite::backends::{Epoch, Hazard, HazardAsym, Leak, Seize};
 use secvec_suite::garbage::{GarbageRun, Reader, measure_garbage};
 use secvec_suite::scaled;
 
@@ -51,6 +54,25 @@ fn hazard_garbage_stays_bounded_with_an_idle_handle() {
         // The idle handle pins one descriptor, not the ones after it.
         assert!(r.peak_outstanding <= BOUND + 1, "{r:?}");
     }
+    assert_eq!(r.leaked_after_drop, 0);
+}
+
+/// Hazard pointers with asymmetric fences: every thread scans when it holds
+/// `SCAN_AT` retired objects, and keeps only what hazard pointers name (two
+/// per record: one per thread and per handle).
+const ASYM_BOUND: u64 = ((THREADS + 1) * (reclaim_hazard_asym::SCAN_AT + 2 * (THREADS + 1))) as u64;
+
+#[test]
+fn hazard_asym_garbage_is_bounded_by_its_threshold() {
+    let r = run::<HazardAsym>("hazard-asym", Reader::None);
+    assert!(r.peak_outstanding <= ASYM_BOUND, "{r:?}");
+    assert_eq!(r.leaked_after_drop, 0);
+}
+
+#[test]
+fn hazard_asym_garbage_stays_bounded_with_an_idle_handle() {
+    let r = run::<HazardAsym>("hazard-asym", Reader::IdleHandle);
+    assert!(r.peak_outstanding <= ASYM_BOUND, "{r:?}");
     assert_eq!(r.leaked_after_drop, 0);
 }
 
