@@ -69,3 +69,8 @@ for defect in free-at-retire never-protect; do
   expect_failure "conformance suite on tests-conformance's reclaimer with $defect" "was dropped while a \`Ref\` to it was alive" \
     cargo test -p tests-conformance --features "$defect" --test conformance --locked -- elements::a_ref_keeps_a_removed_element_alive
 done
+
+step "controls 14: hazard pointers with asymmetric fences, without either barrier, are caught by loom"
+expect_failure "asym_no_barrier under loom (reclaim-hazard-asym's model)" "the reader used an object the scan had freed" \
+  env RUSTFLAGS='--cfg loom --cfg secvec_defect="asym_no_barrier"' CARGO_TARGET_DIR=target/loom-asym_no_barrier \
+  cargo test -p reclaim-hazard-asym --release --lib --locked

@@ -10,7 +10,17 @@ export T0
 MSRV=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
 
 # The backends: crate reclaim-<name>, facade feature <name>.
-BACKENDS=(hazard epoch seize leak)
+BACKENDS=(hazard hazard-asym epoch seize leak)
+
+# backends_except NAME...: the other backends, comma-separated (a
+# SECVEC_BACKENDS value).
+backends_except() {
+  local b out=()
+  for b in "${BACKENDS[@]}"; do
+    [[ " $* " == *" $b "* ]] || out+=("$b")
+  done
+  (IFS=,; echo "${out[*]}")
+}
 
 step() { echo; echo "=== $* [$(($(date +%s) - T0))s]"; }
 

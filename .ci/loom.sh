@@ -4,3 +4,6 @@ RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
 step "loom: removals of heap elements racing reads, under a model hazard-pointer reclaimer"
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
   cargo test -p secvec-loom --release --test loom_cells --locked -- --nocapture --test-threads=1
+step "loom: hazard pointers with asymmetric fences, a reader's publication racing a scan (reclaim-hazard-asym's own code)"
+RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
+  cargo test -p reclaim-hazard-asym --release --lib --locked -- --nocapture --test-threads=1

@@ -13,7 +13,7 @@ TSAN="suppressions=$PWD/.ci/tsan-suppressions.txt:halt_on_error=1"
 # runs it (LSan too).
 TSAN_SKIP=reserving_touches_no_memory_and_a_failure_keeps_nothing
 require_tests "$TSAN_SKIP"
-SECVEC_BACKENDS=hazard,epoch,leak TSAN_OPTIONS="$TSAN" san thread tsan "${SUITE[@]}" -- --skip "$TSAN_SKIP"
+SECVEC_BACKENDS=$(backends_except seize) TSAN_OPTIONS="$TSAN" san thread tsan "${SUITE[@]}" -- --skip "$TSAN_SKIP"
 # seize's happens-before (Relaxed RMWs + fence) is invisible to TSan: with
 # the pool on, a reader's load and the reuse of the block by the thread that
 # reclaimed it meet in our code, outside the suppressed seize frames. Miri
@@ -21,8 +21,8 @@ SECVEC_BACKENDS=hazard,epoch,leak TSAN_OPTIONS="$TSAN" san thread tsan "${SUITE[
 # pool off, where that edge ends inside seize's free, as before.
 SECVEC_BACKENDS=seize SAN_CFG="--cfg secvec_no_pool" TSAN_OPTIONS="$TSAN" san thread tsan-nopool "${SUITE[@]}" -- --skip "$TSAN_SKIP"
 
-step "sanitizers: LSan, hazard, epoch and seize free everything"
-SECVEC_BACKENDS=hazard,epoch,seize LSAN_OPTIONS="fast_unwind_on_malloc=0" san leak lsan "${SUITE[@]}" "${NO_LEAKED_GUARD[@]}"
+step "sanitizers: LSan, every backend but leak frees everything"
+SECVEC_BACKENDS=$(backends_except leak) LSAN_OPTIONS="fast_unwind_on_malloc=0" san leak lsan "${SUITE[@]}" "${NO_LEAKED_GUARD[@]}"
 
 step "sanitizers: LSan, the leak backend leaks, and only its descriptors and cells"
 LSAN_OPTIONS="suppressions=$PWD/.ci/lsan-leak-backend.txt:print_suppressions=1:fast_unwind_on_malloc=0" \

@@ -114,7 +114,7 @@ impl AsymDomain {
 
     /// Frees every object in `garbage` (and in the shared list) that no
     /// hazard pointer names; keeps the others in `garbage`.
-    fn scan(&self, garbage: &mut Vec<RetiredPtr>) {
+    pub(crate) fn scan(&self, garbage: &mut Vec<RetiredPtr>) {
         // Everything a scan may free must be retired, hence unlinked,
         // before its heavy barrier: take the shared list first.
         if let Ok(mut shared) = self.shared.try_lock() {

@@ -76,6 +76,8 @@
 
 mod barrier;
 mod domain;
+#[cfg(all(test, loom))]
+mod loom_model;
 mod records;
 
 pub use barrier::is_expedited;

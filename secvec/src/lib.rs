@@ -1,12 +1,11 @@
+// `secvec_backend` and `secvec_default` come from `build.rs`, which holds
+// the one list of backend features.
+#![cfg_attr(secvec_backend, doc = include_str!("../README.md"))]
 #![cfg_attr(
-    any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak"),
-    doc = include_str!("../README.md")
-)]
-#![cfg_attr(
-    not(any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak")),
+    not(secvec_backend),
     doc = "A lock-free vector with a choice of memory reclamation. No backend feature is \
-           enabled (`hazard`, `epoch`, `seize` or `leak`): only the generic vector \
-           ([`generic::SecVec`]) is available."
+           enabled (`hazard`, `hazard-asym`, `epoch`, `seize` or `leak`): only the generic \
+           vector ([`generic::SecVec`]) is available."
 )]
 //!
 //! ## Where to read on
@@ -16,7 +15,7 @@
 //! * [`generic::SecVec`]: every method, with its guarantees and errors;
 //!   [`generic::Pinned`] and [`generic::Ref`]: handles and guarded
 //!   references;
-//! * `hazard`, `epoch`, `seize`, `leak`: one module per enabled backend
+//! * `hazard`, `hazard_asym`, `epoch`, `seize`, `leak`: one module per enabled backend
 //!   feature, each with `SecVec`, `Pinned`, `Ref` and `SharedDomain`.
 //!
 //! ## Leak reports
@@ -29,7 +28,7 @@
 //! again to keep it.
 //!
 //! ```
-//! # #[cfg(all(feature = "accounting", any(feature = "hazard", feature = "epoch", feature = "seize")))] {
+//! # #[cfg(all(feature = "accounting", secvec_backend, not(secvec_default = "leak")))] {
 //! # use secvec::SecVec;
 //! let v = SecVec::<u32>::new();
 //! v.push(1);
@@ -54,7 +53,7 @@
 //! once, the whole does not, and chunks keep no order among themselves.
 //!
 //! ```
-//! # #[cfg(all(feature = "rayon", any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak")))] {
+//! # #[cfg(all(feature = "rayon", secvec_backend))] {
 //! use rayon::prelude::*;
 //!
 //! let v: secvec::SecVec<u64> = (0..1000u64).into_par_iter().collect();
@@ -64,7 +63,7 @@
 //! ```
 //!
 //! ```
-//! # #[cfg(all(feature = "serde", any(feature = "hazard", feature = "epoch", feature = "seize", feature = "leak")))] {
+//! # #[cfg(all(feature = "serde", secvec_backend))] {
 //! let v = secvec::SecVec::<String>::from(vec!["ada".to_string(), "grace".to_string()]);
 //! let json = serde_json::to_string(&v).unwrap();
 //! assert_eq!(json, r#"["ada","grace"]"#);
@@ -103,6 +102,21 @@ pub mod generic {
 #[cfg(feature = "hazard")]
 pub mod hazard {
     pub use reclaim_hazard::{Hazard, Pinned, Ref, SecVec, SharedDomain};
+}
+
+/// Hazard pointers with asymmetric fences: readers publish with a compiler
+/// fence only, the reclaiming thread runs one process-wide barrier
+/// (`membarrier`) per scan. Bounded garbage, like `hazard`, with cheaper
+/// reads.
+///
+/// ```
+/// let v = secvec::hazard_asym::SecVec::<i32>::new();
+/// v.push(7);
+/// assert_eq!(v.get(0), Some(7));
+/// ```
+#[cfg(feature = "hazard-asym")]
+pub mod hazard_asym {
+    pub use reclaim_hazard_asym::{HazardAsym, Pinned, Ref, SecVec, SharedDomain, is_expedited};
 }
 
 /// Epochs (`crossbeam-epoch`), one
@@ -149,21 +163,25 @@ pub mod leak {
     pub use reclaim_leak::{Leak, Pinned, Ref, SecVec, SharedDomain};
 }
 
-/// The default backend's vector, handle, reference and shared domain: the first enabled of
-/// `hazard`, `epoch`, `seize`, `leak`.
-#[cfg(all(feature = "epoch", not(feature = "hazard")))]
+/// The default backend's vector, handle, reference and shared domain: the
+/// first enabled of `hazard`, `hazard-asym`, `epoch`, `seize`, `leak`.
+#[cfg(secvec_default = "epoch")]
 pub use epoch::{Pinned, Ref, SecVec, SharedDomain};
-/// The default backend's vector, handle, reference and shared domain: the first enabled of
-/// `hazard`, `epoch`, `seize`, `leak`.
-#[cfg(feature = "hazard")]
+/// The default backend's vector, handle, reference and shared domain: the
+/// first enabled of `hazard`, `hazard-asym`, `epoch`, `seize`, `leak`.
+#[cfg(secvec_default = "hazard")]
 pub use hazard::{Pinned, Ref, SecVec, SharedDomain};
-/// The default backend's vector, handle, reference and shared domain: the first enabled of
-/// `hazard`, `epoch`, `seize`, `leak`.
-#[cfg(all(feature = "leak", not(any(feature = "hazard", feature = "epoch", feature = "seize"))))]
+/// The default backend's vector, handle, reference and shared domain: the
+/// first enabled of `hazard`, `hazard-asym`, `epoch`, `seize`, `leak`.
+#[cfg(secvec_default = "hazard-asym")]
+pub use hazard_asym::{Pinned, Ref, SecVec, SharedDomain};
+/// The default backend's vector, handle, reference and shared domain: the
+/// first enabled of `hazard`, `hazard-asym`, `epoch`, `seize`, `leak`.
+#[cfg(secvec_default = "leak")]
 pub use leak::{Pinned, Ref, SecVec, SharedDomain};
-/// The default backend's vector, handle, reference and shared domain: the first enabled of
-/// `hazard`, `epoch`, `seize`, `leak`.
-#[cfg(all(feature = "seize", not(any(feature = "hazard", feature = "epoch"))))]
+/// The default backend's vector, handle, reference and shared domain: the
+/// first enabled of `hazard`, `hazard-asym`, `epoch`, `seize`, `leak`.
+#[cfg(secvec_default = "seize")]
 pub use seize::{Pinned, Ref, SecVec, SharedDomain};
 
 /// The workspace README's examples, run as doctests (that file is not part
