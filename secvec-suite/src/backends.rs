@@ -4,8 +4,9 @@
 //!
 //! Adding a backend: its crate, one `SuiteBackend` impl and one line in
 //! [`for_each_backend!`](crate::for_each_backend) here, and its feature in
-//! the facade (`secvec/Cargo.toml`, `secvec/src/lib.rs`); CI's list is
-//! `BACKENDS` in `.ci/lib.sh`.
+//! the facade (`secvec/Cargo.toml`, its name in `secvec/build.rs`, its
+//! module in `secvec/src/lib.rs`); CI's list is `BACKENDS` in `.ci/lib.sh`
+//! (CI's lint job checks that the lists agree).
 //!
 //! `SECVEC_BACKENDS` (a comma-separated list of [`SuiteBackend::NAME`]s)
 //! restricts a run to some backends: CI uses it to give each backend its
