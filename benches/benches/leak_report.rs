@@ -16,7 +16,9 @@
 //! the cost of one more (empty) vector per backend
 //! (`secvec_benches::cost`).
 
-use secvec_benches::measure::leaks::{self, Extra, LONG_LEN, Row, SCALING, STALLS, Scenario};
+use secvec_benches::measure::leaks::{
+    self, Extra, LONG_LEN, Row, SCALING, STALL_FOREVER_THREADS, STALLS, Scenario,
+};
 use secvec_benches::measure::{checks, cost, machine};
 use secvec_benches::report::progress::{Progress, Target};
 use secvec_benches::{ElementKind, Str24, Workload, report, report_dir, smoke};
@@ -74,7 +76,8 @@ fn main() {
         .chain([push_pop(Extra::LongReaders)])
         .collect();
     let backends = secvec_suite::backends::contenders().len();
-    let cells = (scenarios.len() + SCALING.len() - 1) * backends + 1;
+    let extra_stalls: Vec<usize> = STALL_FOREVER_THREADS.into_iter().filter(|&t| t != THREADS).collect();
+    let cells = (scenarios.len() + SCALING.len() - 1 + extra_stalls.len()) * backends + 1;
     let mut bar = Progress::start(Target::LeakReport, quick, cells);
     for &sc in &scenarios {
         run_all(sc, THREADS, ops, &mut rows, &mut bar);
@@ -82,6 +85,10 @@ fn main() {
     for t in SCALING.into_iter().filter(|&t| t != THREADS) {
         run_all(plain(Workload::PUSH_POP), t, ops, &mut rows, &mut bar);
     }
+    for &t in &extra_stalls {
+        run_all(push_pop(Extra::Stall(None)), t, ops, &mut rows, &mut bar);
+    }
+    let stall_checks = leaks::stall_targets(&rows);
     let cost_n = match (smoke(), quick) {
         (true, _) => 1_000,
         (false, true) => 20_000,
@@ -107,6 +114,7 @@ fn main() {
             ops,
             cost_n,
             cost: &cost,
+            stall_checks: &report::checks::checks_markdown(&stall_checks),
         },
     );
     println!("\nSecVec leak report\n\n{text}");
@@ -119,7 +127,7 @@ fn main() {
     let doc = json!({ "meta": { "machine": machine, "threads": THREADS, "scaling_threads": SCALING, "ops": ops,
                                 "long_reader_len": LONG_LEN, "quick": quick, "smoke": smoke() },
                       "rows": rows.iter().map(leaks::row_json).collect::<Vec<_>>(),
-                      "targets": checks::checks_json(&cost_checks) });
+                      "targets": checks::checks_json(&[cost_checks, stall_checks].concat()) });
     std::fs::write(dir.join("leak-report.json"), serde_json::to_string(&doc).expect("serialize"))
         .expect("write leak-report.json");
     report::html::write_index(&dir).expect("write index.html");

@@ -5,15 +5,16 @@
 //! borrows the entry in place. A kept guard (`pin`), a nested one (which
 //! finds the entry borrowed), and a thread without a seat own a record of
 //! their own and hand their garbage to the domain's shared list when they
-//! end. A thread scans once its garbage reaches [`SCAN_AT`]: it takes the
-//! shared list too, runs the heavy barrier, reads every hazard pointer,
-//! and frees what none names.
+//! end. A thread scans once its garbage, or the shared list, reaches
+//! [`SCAN_AT`]: it takes the shared list too, runs the heavy barrier,
+//! reads every hazard pointer, and frees what none names.
 
 use crate::barrier;
 use crate::records::{Record, Records};
 use secvec_core::RetiredPtr;
 use secvec_core::per_thread::PerThread;
 use std::cell::{RefCell, RefMut};
+use std::ptr::NonNull;
 use std::sync::{Mutex, PoisonError};
 
 /// A thread scans when it holds this many retired objects.
@@ -54,6 +55,9 @@ pub(crate) struct CachedEntry(RefCell<Option<Entry>>);
 /// A guard: the thread's entry, borrowed, or an entry of its own.
 pub struct AsymGuard<'d> {
     pub(crate) domain: &'d AsymDomain,
+    /// The entry in use, kept by `holder`: one pointer to follow on every
+    /// protection, whichever kind of guard this is.
+    entry: NonNull<Entry>,
     holder: Holder<'d>,
 }
 
@@ -61,8 +65,13 @@ enum Holder<'d> {
     /// The thread's entry: no other thread uses it meanwhile, as an
     /// operation's guard ends before the thread's seat can change hands
     /// (`Reclaimer::guard` safety 1).
-    Cached(RefMut<'d, Option<Entry>>),
-    Own(Entry),
+    Cached(
+        #[expect(dead_code, reason = "held for its borrow, released when the guard drops")]
+        RefMut<'d, Option<Entry>>,
+    ),
+    /// An entry of the guard's own, boxed at `entry` (from
+    /// `Box::into_raw`), freed when the guard drops.
+    Own,
 }
 
 impl AsymDomain {
@@ -84,7 +93,8 @@ impl AsymDomain {
 
     /// A guard with a record of its own, given back when it drops.
     pub(crate) fn own(&self) -> AsymGuard<'_> {
-        AsymGuard { domain: self, holder: Holder::Own(self.entry()) }
+        let entry = NonNull::from(Box::leak(Box::new(self.entry())));
+        AsymGuard { domain: self, entry, holder: Holder::Own }
     }
 
     /// A guard on an operation's thread entry, in place (a nested guard,
@@ -102,14 +112,28 @@ impl AsymDomain {
             return self.own();
         };
         match cached.0.try_borrow_mut() {
-            Ok(mut entry) => {
-                if entry.is_none() {
-                    *entry = Some(self.entry());
-                }
-                AsymGuard { domain: self, holder: Holder::Cached(entry) }
+            Ok(mut cached) => {
+                let entry = NonNull::from(cached.get_or_insert_with(|| self.entry()));
+                AsymGuard { domain: self, entry, holder: Holder::Cached(cached) }
             }
             Err(_) => self.own(),
         }
+    }
+
+    /// Moves `garbage` to the shared list; scans it once it holds
+    /// [`SCAN_AT`] objects (threads without a seat retire only through
+    /// guards of their own: without this, nobody would scan their garbage).
+    fn adopt(&self, garbage: &mut Vec<RetiredPtr>) {
+        let mut batch = {
+            let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+            shared.append(garbage);
+            if shared.len() < SCAN_AT {
+                return;
+            }
+            std::mem::take(&mut *shared)
+        };
+        self.scan(&mut batch);
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner).append(&mut batch);
     }
 
     /// Frees every object in `garbage` (and in the shared list) that no
@@ -173,19 +197,19 @@ impl AsymGuard<'_> {
     /// The guard's entry.
     #[inline]
     pub(crate) fn entry(&mut self) -> &mut Entry {
-        match &mut self.holder {
-            Holder::Cached(entry) => entry.as_mut().expect("filled when borrowed"),
-            Holder::Own(entry) => entry,
-        }
+        // SAFETY: `entry` points at the entry `holder` keeps for this guard
+        // alone (the borrowed cache entry, or the guard's own box), alive
+        // as long as the guard; `&mut self` makes this the only reference
+        // the guard hands out now.
+        unsafe { self.entry.as_mut() }
     }
 
     /// The guard's entry, shared.
     #[inline]
     pub(crate) fn entry_ref(&self) -> &Entry {
-        match &self.holder {
-            Holder::Cached(entry) => entry.as_ref().expect("filled when borrowed"),
-            Holder::Own(entry) => entry,
-        }
+        // SAFETY: as in `entry`, shared: `&self` excludes `entry`'s
+        // exclusive reference.
+        unsafe { self.entry.as_ref() }
     }
 }
 
@@ -195,12 +219,14 @@ impl Drop for AsymGuard<'_> {
         // (at most one descriptor and one cell per thread and domain are
         // kept from reclamation that way); a guard's own entry is given
         // back, with its garbage.
-        if let Holder::Own(entry) = &mut self.holder {
+        if let Holder::Own = self.holder {
+            // SAFETY: an own guard's entry came from `Box::leak` in `own`
+            // and is freed here only, once; nothing else points at it.
+            let mut entry = unsafe { Box::from_raw(self.entry.as_ptr()) };
             Records::release(entry.record);
             let garbage = entry.garbage.get_mut();
             if !garbage.is_empty() {
-                let mut shared = self.domain.shared.lock().unwrap_or_else(PoisonError::into_inner);
-                shared.append(garbage);
+                self.domain.adopt(garbage);
             }
         }
     }

@@ -142,8 +142,10 @@ unsafe impl Reclaimer for HazardAsym {
         // The fast path: the first hazard pointer has named
         // `entry.protected[0]` continuously since it was validated, so that
         // object has not been freed (nor its memory reused): `current`
-        // equal to it is it, still current.
-        if current as usize == entry.protected[0] && !current.is_null() {
+        // equal to it is it, still current. (`protected[0]` is 0 only when
+        // nothing is protected: then `current` is null, which needs no
+        // protection either.)
+        if current as usize == entry.protected[0] {
             return current;
         }
         loop {
@@ -165,7 +167,8 @@ unsafe impl Reclaimer for HazardAsym {
         reachable: impl FnOnce() -> bool,
     ) -> bool {
         let entry = guard.entry();
-        if ptr as usize == entry.protected[1] && !ptr.is_null() {
+        // As in `protect`: a null `ptr` needs no protection.
+        if ptr as usize == entry.protected[1] {
             return true;
         }
         entry.record.publish(1, ptr.cast());

@@ -77,8 +77,9 @@ pub fn json(cells: &[Cell], checks: &[Check], meta: Value) -> Value {
 }
 
 /// Checks the throughput targets (P1-P5 of the performance issue, P1, P2,
-/// P8 and P9 as the handles issue redefined them) against
-/// the cells of one run. Checks whose cells did not run are left out.
+/// P8 and P9 as the handles issue redefined them, P10 of batches, P18 and
+/// P19 of the robust backends) against the cells of one run. Checks whose
+/// cells did not run are left out.
 pub fn targets(cells: &[Cell]) -> Vec<Check> {
     let mops = |w: &str, c: &str, t: usize| {
         cells.iter().find(|x| x.workload == w && x.contender == c && x.threads == t).map(|x| x.mops)
@@ -149,5 +150,21 @@ pub fn targets(cells: &[Cell]) -> Vec<Check> {
             }
         }
     }
+    // Robust at epoch speed: the faster of the robust schemes that need no
+    // fence per read against the faster of the epoch-style ones, per cell.
+    let asym = <secvec_suite::backends::HazardAsym as secvec_suite::backends::SuiteBackend>::CONTENDER;
+    let robust = [asym];
+    let fast = ["secvec-epoch", "secvec-seize"];
+    let fastest = |names: &[&str], w: &str, t| names.iter().filter_map(|b| mops(w, b, t)).reduce(f64::max);
+    for (w, t) in [("push", 1), ("push-pop", 1), ("push-pop", 2), ("get", 1), ("get-pinned", 1)] {
+        let what = format!("{w} {t} thr, fastest of {} / fastest of {}", robust.join(", "), fast.join(", "));
+        check("P18", what, fastest(&robust, w, t).zip(fastest(&fast, w, t)).map(|(r, f)| r / f), 0.9);
+    }
+    check(
+        "P19",
+        format!("get-pinned 1 thr, {asym} / boxcar get"),
+        against("get-pinned", asym, "get", "boxcar", 1),
+        0.8,
+    );
     out
 }

@@ -163,19 +163,51 @@ pub fn by_threads(path: &std::path::Path, rows: &[Row]) -> Result<(), Box<dyn st
     )
 }
 
+/// Where each backend sits between bounded and fast: one point per
+/// backend, x its push/pop throughput at `threads` threads and y its peak
+/// garbage with one more thread stalled for the whole run at the same
+/// count, both from this report's own timed runs (one process, one run).
+pub fn bounded_vs_fast(path: &Path, rows: &[Row], threads: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let stalled = Scenario { workload: Workload::PUSH_POP, extra: Extra::Stall(None) }.name();
+    let at =
+        |b: &str, w: &str| rows.iter().find(|r| r.backend == b && r.workload == w && r.threads == threads);
+    let mut series = Vec::new();
+    for r in rows.iter().filter(|r| r.workload == Workload::PUSH_POP.name() && r.threads == threads) {
+        if let Some(s) = at(r.backend, &stalled) {
+            let mops = r.ops as f64 / r.work_secs / 1e6;
+            series.push(Series {
+                name: r.backend.into(),
+                points: vec![(mops, s.peak_outstanding as f64 + 1.0)],
+            });
+        }
+    }
+    if series.is_empty() {
+        return Err("no push-pop row with a matching stall-forever row".into());
+    }
+    let title = format!("bounded or fast: push-pop at {threads} threads, one more thread stalled forever");
+    line_chart(
+        path,
+        &title,
+        Axis::linear("push/pop throughput without the stall (Mops/s, this report's timed run)"),
+        Axis::log("peak garbage with the stall (descriptors + 1)"),
+        &series,
+    )
+}
+
 /// Stalled-thread runs: garbage at its peak, when the workers were done,
 /// and after the drop.
 pub fn stall_table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| scenario | backend | peak outstanding | outstanding at end of run | reclaimed in run | leaked after drop |\n\
-         |---|---|---:|---:|---:|---:|\n",
+        "| scenario | threads | backend | peak outstanding | outstanding at end of run | reclaimed in run \
+         | leaked after drop |\n|---|---:|---|---:|---:|---:|---:|\n",
     );
     for r in rows.iter().filter(|r| r.workload.contains("+ stall")) {
         let b = r.s.descriptor_bytes;
         let _ = writeln!(
             out,
-            "| {} | {} | {} ({}) | {} ({}) | {} | {} |",
+            "| {} | {} | {} | {} ({}) | {} ({}) | {} | {} |",
             r.workload,
+            r.threads,
             r.backend,
             r.peak_outstanding,
             bytes(r.peak_outstanding * b),
@@ -226,6 +258,8 @@ pub struct Run<'a> {
     pub cost_n: usize,
     /// The cost section's tables.
     pub cost: &'a str,
+    /// The stall targets' table.
+    pub stall_checks: &'a str,
 }
 
 /// The leak report's sections as Markdown, writing its charts into `dir`.
@@ -256,6 +290,14 @@ pub fn markdown(dir: &Path, run: &Run<'_>) -> String {
     } else {
         ""
     };
+    let bounded_path = dir.join("bounded-vs-fast.svg");
+    let bounded_chart = if written(&bounded_path, bounded_vs_fast(&bounded_path, run.rows, 2)) {
+        "Where each backend sits between bounded and fast (one point per backend; x from the \
+         push/pop run at 2 threads below, y from the same workload at 2 threads with one more thread \
+         stalled for the whole run):\n\n![bounded or fast](bounded-vs-fast.svg)\n"
+    } else {
+        ""
+    };
     let threads = run.threads;
     format!(
         "{ops} operations per run, {threads} threads unless the row says otherwise. Counts are \
@@ -271,7 +313,8 @@ pub fn markdown(dir: &Path, run: &Run<'_>) -> String {
          ## Stalled threads\n\nOne more thread stalls inside an operation (holds a handle it read \
          through) for 1 ms or 10 ms at a time, or for the whole run, while {threads} threads push and \
          pop. Hazard pointers hold back one descriptor for it; epochs and seize cannot advance past it \
-         while it stalls.\n\n{stall_charts}\n{stalls}\n\
+         while it stalls. The stall for the whole run also runs at 2 threads.\n\n{stall_charts}\n{stalls}\n\
+         Targets for garbage under a stall, in this run:\n\n{stall_checks}\n{bounded_chart}\n\
          ## Garbage over time\n\nOutstanding garbage, sampled about every millisecond, per workload at \
          {threads} threads.\n\n{over_time_charts}\n\
          ## Cost of a vector\n\n{cost_n} `u64` vectors, 1 000 alive at a time (created into touched pages, \
@@ -288,5 +331,6 @@ pub fn markdown(dir: &Path, run: &Run<'_>) -> String {
         cost = run.cost,
         long = long_readers_table(run.rows),
         stalls = stall_table(run.rows),
+        stall_checks = run.stall_checks,
     )
 }
