@@ -53,9 +53,10 @@ pub(crate) fn init() {
     });
 }
 
-/// Whether [`heavy`] is the process-wide barrier (and [`light`] a compiler
-/// fence). `false` before [`init`], under Miri and loom, and where the
-/// syscall is missing.
+/// Whether a scan's barrier is the process-wide `membarrier` (and a
+/// reader's half a compiler fence only): `true` on Linux once the first
+/// domain has registered for it; `false` before that, under Miri and loom,
+/// and where the syscall is missing (both halves are then full fences).
 pub fn is_expedited() -> bool {
     #[cfg(all(any(target_os = "linux", target_os = "android"), not(miri), not(loom)))]
     return EXPEDITED.get().copied().unwrap_or(false);
