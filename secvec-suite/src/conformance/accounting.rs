@@ -102,6 +102,12 @@ pub fn drop_frees_what_it_should<R: Reclaimer>() {
 /// (With `--cfg secvec_no_pool`, which turns the pool off, nothing may
 /// be recycled instead.)
 pub fn reclaimed_descriptors_are_recycled<R: Reclaimer>() {
+    // The pool is per seat: a thread without one (every seat is taken by
+    // another live thread: a test binary running many concurrent checks at
+    // once reaches 40 threads) bypasses it by design. A thread that has a
+    // seat now keeps it until it exits.
+    let seats = secvec_core::per_thread::PerThread::<()>::new();
+    let seated = seats.get_or(|| ()).is_some();
     let v = SecVec::<u64, R>::new();
     // haphazard reclaims once 1000 descriptors are retired.
     for i in 0..scaled(5_000, 5_000, 1_500) as u64 {
@@ -114,7 +120,11 @@ pub fn reclaimed_descriptors_are_recycled<R: Reclaimer>() {
         assert_eq!(s.recycled, 0, "the pool is off in this build: {s:?}");
     } else if R::RECLAIMS {
         assert!(s.reclaimed > 0, "a reclaiming backend reclaimed nothing in the run: {s:?}");
-        assert!(s.recycled > 0, "reclaimed descriptors were never reused: {s:?}");
+        if seated {
+            assert!(s.recycled > 0, "reclaimed descriptors were never reused: {s:?}");
+        } else {
+            eprintln!("this thread had no seat (every seat was taken): recycling not checked");
+        }
     } else {
         assert_eq!((s.reclaimed, s.recycled), (0, 0), "{s:?}");
     }
