@@ -34,23 +34,59 @@ use std::sync::atomic::{Ordering::SeqCst, compiler_fence, fence};
 #[cfg(loom)]
 use loom::sync::atomic::{Ordering::SeqCst, fence};
 
-/// Whether the process-wide barrier is in use (`light` is a compiler fence
-/// only when it is).
+/// The process-wide barrier, where there is one.
 #[cfg(all(any(target_os = "linux", target_os = "android"), not(miri), not(loom)))]
-static EXPEDITED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+mod os {
+    use rustix::thread::{MembarrierCommand, membarrier, membarrier_query};
+
+    /// Whether registration succeeded (set once, by `init`).
+    static EXPEDITED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+    pub(super) fn init() {
+        EXPEDITED.get_or_init(|| {
+            let supported = membarrier_query();
+            supported.contains_command(MembarrierCommand::PrivateExpedited)
+                && supported.contains_command(MembarrierCommand::RegisterPrivateExpedited)
+                && membarrier(MembarrierCommand::RegisterPrivateExpedited).is_ok()
+        });
+    }
+
+    pub(super) fn is_expedited() -> bool {
+        EXPEDITED.get().copied().unwrap_or(false)
+    }
+
+    /// `membarrier(PRIVATE_EXPEDITED)`; only after `init` registered.
+    pub(super) fn barrier() {
+        // Registered in `init`, so it cannot fail with EPERM; any other
+        // failure would leave readers unordered: stop rather than free
+        // (aborting, not panicking: scans run inside `retire`, which must
+        // not unwind).
+        if let Err(e) = membarrier(MembarrierCommand::PrivateExpedited) {
+            eprintln!("reclaim-hazard-asym: membarrier(PRIVATE_EXPEDITED) failed after registration: {e}");
+            std::process::abort();
+        }
+    }
+}
+
+/// No process-wide barrier (not Linux, Miri, loom): full fences only.
+#[cfg(not(all(any(target_os = "linux", target_os = "android"), not(miri), not(loom))))]
+mod os {
+    pub(super) fn init() {}
+
+    pub(super) fn is_expedited() -> bool {
+        false
+    }
+
+    pub(super) fn barrier() {
+        unreachable!("never expedited without a process-wide barrier")
+    }
+}
 
 /// Chooses the barriers for the rest of the process: registers for
 /// private expedited `membarrier` where there is one. Called by every
 /// `new_domain`, before the domain exists.
 pub(crate) fn init() {
-    #[cfg(all(any(target_os = "linux", target_os = "android"), not(miri), not(loom)))]
-    EXPEDITED.get_or_init(|| {
-        use rustix::thread::{MembarrierCommand, membarrier, membarrier_query};
-        let supported = membarrier_query();
-        supported.contains_command(MembarrierCommand::PrivateExpedited)
-            && supported.contains_command(MembarrierCommand::RegisterPrivateExpedited)
-            && membarrier(MembarrierCommand::RegisterPrivateExpedited).is_ok()
-    });
+    os::init();
 }
 
 /// Whether a scan's barrier is the process-wide `membarrier` (and a
@@ -58,10 +94,7 @@ pub(crate) fn init() {
 /// domain has registered for it; `false` before that, under Miri and loom,
 /// and where the syscall is missing (both halves are then full fences).
 pub fn is_expedited() -> bool {
-    #[cfg(all(any(target_os = "linux", target_os = "android"), not(miri), not(loom)))]
-    return EXPEDITED.get().copied().unwrap_or(false);
-    #[cfg(not(all(any(target_os = "linux", target_os = "android"), not(miri), not(loom))))]
-    return false;
+    os::is_expedited()
 }
 
 /// The reader's half: after publishing a hazard pointer, before reading
@@ -85,18 +118,9 @@ pub(crate) fn heavy() {
     if cfg!(secvec_defect = "asym_no_barrier") {
         return;
     }
-    #[cfg(all(any(target_os = "linux", target_os = "android"), not(miri), not(loom)))]
     if is_expedited() {
-        use rustix::thread::{MembarrierCommand, membarrier};
-        // Registered in `init`, so it cannot fail with EPERM; any other
-        // failure would leave readers unordered: stop rather than free
-        // (aborting, not panicking: scans run inside `retire`, which must
-        // not unwind).
-        if let Err(e) = membarrier(MembarrierCommand::PrivateExpedited) {
-            eprintln!("reclaim-hazard-asym: membarrier(PRIVATE_EXPEDITED) failed after registration: {e}");
-            std::process::abort();
-        }
-        return;
+        os::barrier();
+    } else {
+        fence(SeqCst);
     }
-    fence(SeqCst);
 }

@@ -238,11 +238,8 @@ impl Drop for CachedEntry {
         // domain; a leaked one can never be used again), so nothing in the
         // garbage can be reached.
         if let Some(entry) = self.0.get_mut().take() {
-            for retired in entry.garbage.into_inner() {
-                // SAFETY: retired into this domain, reclaimed once (the
-                // list is consumed), and unreachable (above).
-                unsafe { retired.reclaim() };
-            }
+            // SAFETY: retired into this domain and unreachable (above).
+            unsafe { reclaim_all(entry.garbage.into_inner()) };
         }
     }
 }
@@ -250,11 +247,23 @@ impl Drop for CachedEntry {
 impl Drop for AsymDomain {
     fn drop(&mut self) {
         let shared = std::mem::take(self.shared.get_mut().unwrap_or_else(PoisonError::into_inner));
-        for retired in shared {
-            // SAFETY: as in `CachedEntry::drop`: no guard of the domain is
-            // alive, and the list is consumed.
-            unsafe { retired.reclaim() };
-        }
+        // SAFETY: as in `CachedEntry::drop`: no guard of the domain is alive.
+        unsafe { reclaim_all(shared) };
+    }
+}
+
+/// Reclaims every object of `list`, at the domain's drop.
+///
+/// # Safety
+///
+/// 1. Every object in `list` was retired into a domain that is being
+///    dropped, with no guard of it alive (a leaked one is never used
+///    again): nothing can reach them. The list is consumed, so each is
+///    reclaimed once.
+unsafe fn reclaim_all(list: Vec<RetiredPtr>) {
+    for retired in list {
+        // SAFETY: point 1.
+        unsafe { retired.reclaim() };
     }
 }
 

@@ -68,10 +68,8 @@ impl Records {
 
     /// Gives `record` back: its hazard pointers protect nothing any more.
     pub(crate) fn release(record: &Record) {
-        for slot in &record.slots {
-            // `Release`: everything the owner read through the pointer
-            // happens before a scan that sees the slot empty (and frees).
-            slot.store(ptr::null_mut(), Release);
+        for i in 0..record.slots.len() {
+            record.clear(i);
         }
         record.active.store(false, Release);
     }
@@ -106,7 +104,9 @@ impl Record {
         self.slots[i].store(p, Release);
     }
 
-    /// Hazard pointer `i` protects nothing any more.
+    /// Hazard pointer `i` protects nothing any more. `Release`: everything
+    /// the owner read through the pointer happens before a scan that sees
+    /// the slot empty (and frees).
     #[inline]
     pub(crate) fn clear(&self, i: usize) {
         self.slots[i].store(ptr::null_mut(), Release);
