@@ -312,6 +312,15 @@ pub fn grow_thread_bookkeeping() {
     for_each_backend!(|R| one::<R>());
 }
 
+/// The push/pop row of `backend` at `threads` threads, and its twin with
+/// one more thread stalled for the whole run, when both ran.
+pub fn stalled_pair<'r>(rows: &'r [Row], backend: &str, threads: usize) -> Option<(&'r Row, &'r Row)> {
+    let stalled = Scenario { workload: Workload::PUSH_POP, extra: Extra::Stall(None) }.name();
+    let find =
+        |w: &str| rows.iter().find(|r| r.backend == backend && r.workload == w && r.threads == threads);
+    Some((find(&Workload::PUSH_POP.name())?, find(&stalled)?))
+}
+
 /// Thread counts at which push/pop also runs with one thread stalled for
 /// the whole run (the main count runs it with the other stalls).
 pub const STALL_FOREVER_THREADS: [usize; 2] = [2, 4];
@@ -322,23 +331,13 @@ pub const STALL_FOREVER_THREADS: [usize; 2] = [2, 4];
 /// at 2 and 4 threads. Checks whose rows did not run are left out.
 pub fn stall_targets(rows: &[Row]) -> Vec<crate::measure::checks::Check> {
     use secvec_suite::backends::{Hazard, HazardAsym};
-    let peak = |b: &str, w: &str, t: usize| {
-        rows.iter().find(|r| r.backend == b && r.workload == w && r.threads == t).map(|r| r.peak_outstanding)
-    };
-    let stalled = Scenario { workload: Workload::PUSH_POP, extra: Extra::Stall(None) }.name();
-    let plain = Workload::PUSH_POP.name();
     let mut out = Vec::new();
     for b in [Hazard::CONTENDER, HazardAsym::CONTENDER] {
         for t in STALL_FOREVER_THREADS {
-            if let (Some(s), Some(p)) = (peak(b, &stalled, t), peak(b, &plain, t)) {
+            if let Some((plain, stalled)) = stalled_pair(rows, b, t) {
                 let what = format!("peak garbage, push-pop {t} thr, {b}: one thread stalled forever / none");
-                out.push(crate::measure::checks::Check::at_most(
-                    "P17",
-                    what,
-                    s as f64 / p.max(1) as f64,
-                    2.0,
-                    "x",
-                ));
+                let ratio = stalled.peak_outstanding as f64 / plain.peak_outstanding.max(1) as f64;
+                out.push(crate::measure::checks::Check::at_most("P17", what, ratio, 2.0, "x"));
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Leak reports as Markdown tables and SVG charts.
 
 use crate::Workload;
-use crate::measure::leaks::{Extra, LONG_LEN, Row, SCALING, Scenario};
+use crate::measure::leaks::{Extra, LONG_LEN, Row, SCALING, Scenario, stalled_pair};
 use crate::report::charts::{Axis, Series, line_chart, written};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -168,12 +168,9 @@ pub fn by_threads(path: &std::path::Path, rows: &[Row]) -> Result<(), Box<dyn st
 /// garbage with one more thread stalled for the whole run at the same
 /// count, both from this report's own timed runs (one process, one run).
 pub fn bounded_vs_fast(path: &Path, rows: &[Row], threads: usize) -> Result<(), Box<dyn std::error::Error>> {
-    let stalled = Scenario { workload: Workload::PUSH_POP, extra: Extra::Stall(None) }.name();
-    let at =
-        |b: &str, w: &str| rows.iter().find(|r| r.backend == b && r.workload == w && r.threads == threads);
     let mut series = Vec::new();
     for r in rows.iter().filter(|r| r.workload == Workload::PUSH_POP.name() && r.threads == threads) {
-        if let Some(s) = at(r.backend, &stalled) {
+        if let Some((_, s)) = stalled_pair(rows, r.backend, threads) {
             let mops = r.ops as f64 / r.work_secs / 1e6;
             series.push(Series {
                 name: r.backend.into(),
