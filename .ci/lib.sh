@@ -47,9 +47,14 @@ NO_LEAKED_GUARD=(-- --skip leaked_guard)
 # require_tests NAME...: each NAME must match a test of the suite (a list
 # that names a renamed or deleted test fails here, instead of silently
 # selecting nothing).
+# suite_tests: the names of the suite's tests, one a line.
+suite_tests() {
+  cargo test --locked "${SUITE[@]}" -- --list 2>/dev/null | sed -n 's/: test$//p'
+}
+
 require_tests() {
   local listed name
-  listed=$(cargo test --locked "${SUITE[@]}" -- --list 2>/dev/null | sed -n 's/: test$//p')
+  listed=$(suite_tests)
   for name in "$@"; do
     grep -qF "$name" <<<"$listed" || { echo "FAIL: no test of the suite matches '$name'"; exit 1; }
   done
