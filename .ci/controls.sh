@@ -74,3 +74,13 @@ step "controls 14: hazard pointers with asymmetric fences, without either barrie
 expect_failure "asym_no_barrier under loom (reclaim-hazard-asym's model)" "the reader used an object the scan had freed" \
   env RUSTFLAGS='--cfg loom --cfg secvec_defect="asym_no_barrier"' CARGO_TARGET_DIR=target/loom-asym_no_barrier \
   cargo test -p reclaim-hazard-asym --release --lib --locked
+
+step "controls 15: interval-based reclamation without its fences is caught by loom, and without birth eras by the garbage bound"
+expect_failure "ibr_no_fence under loom (reclaim-ibr's model)" "the reader used an object the scan had freed" \
+  env RUSTFLAGS='--cfg loom --cfg secvec_defect="ibr_no_fence"' CARGO_TARGET_DIR=target/loom-ibr_no_fence \
+  cargo test -p reclaim-ibr --release --lib --locked
+# Every object taken as born in era 0 is an epoch scheme: a stalled reader
+# holds back everything retired after it.
+expect_failure "ibr_no_birth: a stalled reader holds back everything" "peak_outstanding" \
+  env RUSTFLAGS='--cfg secvec_defect="ibr_no_birth"' CARGO_TARGET_DIR=target/defect-ibr \
+  cargo test -p secvec-suite --release --test garbage --locked -- ibr_garbage_stays_bounded_with_an_idle_handle

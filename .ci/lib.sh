@@ -10,7 +10,7 @@ export T0
 MSRV=$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
 
 # The backends: crate reclaim-<name>, facade feature <name>.
-BACKENDS=(hazard hazard-asym epoch seize leak)
+BACKENDS=(hazard hazard-asym ibr epoch seize leak)
 
 # backends_except NAME...: the other backends, comma-separated (a
 # SECVEC_BACKENDS value).

@@ -7,3 +7,6 @@ RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
 step "loom: hazard pointers with asymmetric fences, a reader's publication racing a scan (reclaim-hazard-asym's own code)"
 RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
   cargo test -p reclaim-hazard-asym --release --lib --locked -- --nocapture --test-threads=1
+step "loom: interval-based reclamation, a reader's reservation racing a scan (reclaim-ibr's own code)"
+RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
+  cargo test -p reclaim-ibr --release --lib --locked -- --nocapture --test-threads=1

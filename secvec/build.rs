@@ -5,7 +5,7 @@
 //! and the docs gate on those instead of repeating the list.
 
 /// Backend features, in order of preference for the default.
-const BACKENDS: [&str; 5] = ["hazard", "hazard-asym", "epoch", "seize", "leak"];
+const BACKENDS: [&str; 6] = ["hazard", "hazard-asym", "ibr", "epoch", "seize", "leak"];
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(secvec_backend)");

@@ -99,6 +99,26 @@ pub unsafe trait Reclaimer: Send + Sync + 'static {
     /// share it ([`SharedDomain`](crate::SharedDomain)).
     fn new_domain() -> Self::Domain;
 
+    /// The birth era to stamp on an object that a vector of `domain` is
+    /// about to publish: for schemes that reserve intervals of eras
+    /// (interval-based reclamation), which free an object only when no
+    /// reader's interval meets its lifetime, from birth to retirement.
+    ///
+    /// SecVec calls it for every descriptor and element cell it makes,
+    /// fresh or recycled from its pool (a recycled object is a new one,
+    /// born anew), before the object can be reached, and
+    /// [`Retire::birth`] gives the stamp back at retirement. The stamp is
+    /// kept only with secvec-core's `birth-eras` feature (8 bytes more per
+    /// descriptor and cell, so only a scheme that needs it enables it);
+    /// without it `Retire::birth` answers 0, "born before everything",
+    /// which is always safe and merely holds objects back longer. Schemes
+    /// without eras keep the default, which reads nothing.
+    #[inline]
+    fn birth_era(domain: &Self::Domain) -> u64 {
+        let _ = domain;
+        0
+    }
+
     /// Starts one operation of the vector in `domain`: the cheapest guard
     /// the scheme has.
     ///
@@ -210,6 +230,26 @@ pub trait Retire: Send + 'static {
     /// panicking element destructor, and the panic's payload is dropped
     /// the same way.
     unsafe fn reclaim(ptr: *mut Self);
+
+    /// The birth era stamped on the object when it was made
+    /// ([`Reclaimer::birth_era`]), or 0 (born before everything) for an
+    /// object that keeps none: SecVec's descriptors and cells keep it
+    /// with secvec-core's `birth-eras` feature.
+    ///
+    /// A reclaimer may treat the answer as a lower bound of every era in
+    /// which a reader could have reached the object: the stamp is taken
+    /// before the object is published.
+    ///
+    /// # Safety
+    ///
+    /// The caller guarantees:
+    ///
+    /// 1. `ptr` points at a live object (retired, not yet reclaimed).
+    #[inline]
+    unsafe fn birth(ptr: *const Self) -> u64 {
+        let _ = ptr;
+        0
+    }
 }
 
 /// A retired pointer with its type erased, for reclaimers that keep lists

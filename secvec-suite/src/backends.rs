@@ -15,6 +15,7 @@
 pub use reclaim_epoch::Epoch;
 pub use reclaim_hazard::Hazard;
 pub use reclaim_hazard_asym::HazardAsym;
+pub use reclaim_ibr::Ibr;
 pub use reclaim_leak::Leak;
 pub use reclaim_seize::Seize;
 use secvec_core::Reclaimer;
@@ -35,6 +36,11 @@ impl SuiteBackend for Hazard {
 impl SuiteBackend for HazardAsym {
     const NAME: &'static str = "hazard-asym";
     const CONTENDER: &'static str = "secvec-hazard-asym";
+}
+
+impl SuiteBackend for Ibr {
+    const NAME: &'static str = "ibr";
+    const CONTENDER: &'static str = "secvec-ibr";
 }
 
 impl SuiteBackend for Epoch {
@@ -70,6 +76,7 @@ macro_rules! for_each_backend {
     (|$r:ident| $body:expr) => {{
         $crate::for_each_backend!(@one $r, $crate::backends::Hazard, $body);
         $crate::for_each_backend!(@one $r, $crate::backends::HazardAsym, $body);
+        $crate::for_each_backend!(@one $r, $crate::backends::Ibr, $body);
         $crate::for_each_backend!(@one $r, $crate::backends::Epoch, $body);
         $crate::for_each_backend!(@one $r, $crate::backends::Seize, $body);
         $crate::for_each_backend!(@one $r, $crate::backends::Leak, $body);

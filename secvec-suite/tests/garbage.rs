@@ -10,6 +10,9 @@
 //! * hazard-asym: each thread holds fewer than its scan threshold of
 //!   retired objects (plus what hazard pointers name), with or without a
 //!   stalled reader;
+//! * ibr: each thread holds at most about twice its scan threshold, plus
+//!   what reservations cover (objects born in a reader's last era and not
+//!   yet retired when it stalled), with or without a stalled reader;
 //! * epoch, seize: most garbage is freed during the run while all threads
 //!   progress; a stalled reader makes it pile up (asserted, it is the point);
 //! * leak: nothing is ever freed.
@@ -17,7 +20,7 @@
 //! After every run, the reclaiming backends have leaked nothing.
 #![cfg(feature = "accounting")] // reads the vectors' accounting
 
-use secvec_suite::backends::{Epoch, Hazard, HazardAsym, Leak, Seize};
+use secvec_suite::backends::{Epoch, Hazard, HazardAsym, Ibr, Leak, Seize};
 use secvec_suite::garbage::{GarbageRun, Reader, measure_garbage};
 use secvec_suite::scaled;
 
@@ -73,6 +76,29 @@ fn hazard_asym_garbage_is_bounded_by_its_threshold() {
 fn hazard_asym_garbage_stays_bounded_with_an_idle_handle() {
     let r = run::<HazardAsym>("hazard-asym", Reader::IdleHandle);
     assert!(r.peak_outstanding <= ASYM_BOUND, "{r:?}");
+    assert_eq!(r.leaked_after_drop, 0);
+}
+
+/// Interval-based reclamation: a thread's garbage reaches `SCAN_AT`, and a
+/// scan keeps what was retired since the last one (freed by the next), so
+/// each thread holds under `2 x SCAN_AT`; a reservation, stalled or not,
+/// covers only objects born in eras it has read in, and each era sees at
+/// most `RETIRES_PER_ERA` retires per thread (so about as many births).
+const IBR_BOUND: u64 = ((THREADS + 1)
+    * (2 * reclaim_ibr::SCAN_AT + (THREADS + 1) * 2 * reclaim_ibr::RETIRES_PER_ERA as usize))
+    as u64;
+
+#[test]
+fn ibr_garbage_is_bounded_by_its_threshold() {
+    let r = run::<Ibr>("ibr", Reader::None);
+    assert!(r.peak_outstanding <= IBR_BOUND, "{r:?}");
+    assert_eq!(r.leaked_after_drop, 0);
+}
+
+#[test]
+fn ibr_garbage_stays_bounded_with_an_idle_handle() {
+    let r = run::<Ibr>("ibr", Reader::IdleHandle);
+    assert!(r.peak_outstanding <= IBR_BOUND, "{r:?}");
     assert_eq!(r.leaked_after_drop, 0);
 }
 

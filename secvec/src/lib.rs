@@ -4,7 +4,7 @@
 #![cfg_attr(
     not(secvec_backend),
     doc = "A lock-free vector with a choice of memory reclamation. No backend feature is \
-           enabled (`hazard`, `hazard-asym`, `epoch`, `seize` or `leak`): only the generic \
+           enabled (`hazard`, `hazard-asym`, `ibr`, `epoch`, `seize` or `leak`): only the generic \
            vector ([`generic::SecVec`]) is available."
 )]
 //!
@@ -15,7 +15,7 @@
 //! * [`generic::SecVec`]: every method, with its guarantees and errors;
 //!   [`generic::Pinned`] and [`generic::Ref`]: handles and guarded
 //!   references;
-//! * `hazard`, `hazard_asym`, `epoch`, `seize`, `leak`: one module per enabled backend
+//! * `hazard`, `hazard_asym`, `ibr`, `epoch`, `seize`, `leak`: one module per enabled backend
 //!   feature, each with `SecVec`, `Pinned`, `Ref` and `SharedDomain`.
 //!
 //! ## Leak reports
@@ -119,6 +119,20 @@ pub mod hazard_asym {
     pub use reclaim_hazard_asym::{HazardAsym, Pinned, Ref, SecVec, SharedDomain, is_expedited};
 }
 
+/// Interval-based reclamation (2GE-IBR): objects carry their birth era, a
+/// reader reserves the eras it reads in, and a read pays a fence only when
+/// the era has moved. Bounded garbage, like `hazard`, with cheaper reads.
+///
+/// ```
+/// let v = secvec::ibr::SecVec::<i32>::new();
+/// v.push(7);
+/// assert_eq!(v.get(0), Some(7));
+/// ```
+#[cfg(feature = "ibr")]
+pub mod ibr {
+    pub use reclaim_ibr::{Ibr, Pinned, Ref, SecVec, SharedDomain};
+}
+
 /// Epochs (`crossbeam-epoch`), one
 /// collector per vector (or per [`SharedDomain`](epoch::SharedDomain)):
 /// fast, but a pinned thread stops reclamation.
@@ -164,23 +178,27 @@ pub mod leak {
 }
 
 /// The default backend's vector, handle, reference and shared domain: the
-/// first enabled of `hazard`, `hazard-asym`, `epoch`, `seize`, `leak`.
+/// first enabled of `hazard`, `hazard-asym`, `ibr`, `epoch`, `seize`, `leak`.
 #[cfg(secvec_default = "epoch")]
 pub use epoch::{Pinned, Ref, SecVec, SharedDomain};
 /// The default backend's vector, handle, reference and shared domain: the
-/// first enabled of `hazard`, `hazard-asym`, `epoch`, `seize`, `leak`.
+/// first enabled of `hazard`, `hazard-asym`, `ibr`, `epoch`, `seize`, `leak`.
 #[cfg(secvec_default = "hazard")]
 pub use hazard::{Pinned, Ref, SecVec, SharedDomain};
 /// The default backend's vector, handle, reference and shared domain: the
-/// first enabled of `hazard`, `hazard-asym`, `epoch`, `seize`, `leak`.
+/// first enabled of `hazard`, `hazard-asym`, `ibr`, `epoch`, `seize`, `leak`.
 #[cfg(secvec_default = "hazard-asym")]
 pub use hazard_asym::{Pinned, Ref, SecVec, SharedDomain};
 /// The default backend's vector, handle, reference and shared domain: the
-/// first enabled of `hazard`, `hazard-asym`, `epoch`, `seize`, `leak`.
+/// first enabled of `hazard`, `hazard-asym`, `ibr`, `epoch`, `seize`, `leak`.
+#[cfg(secvec_default = "ibr")]
+pub use ibr::{Pinned, Ref, SecVec, SharedDomain};
+/// The default backend's vector, handle, reference and shared domain: the
+/// first enabled of `hazard`, `hazard-asym`, `ibr`, `epoch`, `seize`, `leak`.
 #[cfg(secvec_default = "leak")]
 pub use leak::{Pinned, Ref, SecVec, SharedDomain};
 /// The default backend's vector, handle, reference and shared domain: the
-/// first enabled of `hazard`, `hazard-asym`, `epoch`, `seize`, `leak`.
+/// first enabled of `hazard`, `hazard-asym`, `ibr`, `epoch`, `seize`, `leak`.
 #[cfg(secvec_default = "seize")]
 pub use seize::{Pinned, Ref, SecVec, SharedDomain};
 

@@ -103,10 +103,16 @@ pub(crate) struct Descriptor {
     /// The owning vector's home block, which the vector drops only after
     /// its reclamation domain (`Reclaimer` safety point 3).
     home: NonNull<Home<Descriptor>>,
+    /// The reclaimer's birth era for this descriptor
+    /// (`Reclaimer::birth_era`), taken when it was made or recycled. The
+    /// one field past the cache line (64 bytes on 64-bit targets): only
+    /// with the `birth-eras` feature.
+    #[cfg(feature = "birth-eras")]
+    birth: u64,
     // The payload of a batch of writes (`state.writes` is `Many`) is owned
     // by the descriptor: kept for reuse by the next attempt while it is
-    // unpublished, freed with it. No field of its own: a descriptor stays
-    // one cache line.
+    // unpublished, freed with it. No field of its own: without birth eras
+    // a descriptor stays one cache line.
 }
 
 // SAFETY: the only non-auto-Send/Sync field is `home`, a pointer to a
@@ -119,16 +125,28 @@ unsafe impl Sync for Descriptor {}
 
 /// See [`Descriptor::empty_state`]. Its `home` is never used: only
 /// allocated descriptors are counted, freed or retired.
-static EMPTY: Descriptor =
-    Descriptor { state: State { size: 0, seq: 0, writes: Writes::None }, home: NonNull::dangling() };
+static EMPTY: Descriptor = Descriptor {
+    state: State { size: 0, seq: 0, writes: Writes::None },
+    home: NonNull::dangling(),
+    #[cfg(feature = "birth-eras")]
+    birth: 0,
+};
 
 impl Descriptor {
     /// Allocates a descriptor (reusing a pooled block if this thread has
-    /// one) and counts it.
+    /// one) and counts it. `birth` is the reclaimer's birth era for it
+    /// (`Reclaimer::birth_era`), kept with the `birth-eras` feature.
     #[inline]
-    pub(crate) fn alloc(state: State, home: &Home<Descriptor>) -> *mut Descriptor {
+    pub(crate) fn alloc(state: State, home: &Home<Descriptor>, birth: u64) -> *mut Descriptor {
         debug_assert!(!matches!(state.writes, Writes::Many(_)), "batches are set with `set_batch`");
-        let d = Descriptor { state, home: NonNull::from(home) };
+        #[cfg(not(feature = "birth-eras"))]
+        let _ = birth;
+        let d = Descriptor {
+            state,
+            home: NonNull::from(home),
+            #[cfg(feature = "birth-eras")]
+            birth,
+        };
         match home.alloc_block() {
             Some(block) => {
                 let p = block.as_ptr().cast::<Descriptor>();
@@ -272,6 +290,18 @@ impl Retire for Descriptor {
         // the home alive until now; 2: given back once, after the
         // descriptor's last use of the home (`free` above).
         unsafe { Home::release(home) };
+    }
+
+    #[inline]
+    unsafe fn birth(ptr: *const Self) -> u64 {
+        // SAFETY: Retire::birth safety 1: a live descriptor.
+        #[cfg(feature = "birth-eras")]
+        return unsafe { (*ptr).birth };
+        #[cfg(not(feature = "birth-eras"))]
+        {
+            let _ = ptr;
+            0
+        }
     }
 }
 

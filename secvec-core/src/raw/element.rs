@@ -93,6 +93,9 @@ pub(crate) struct Cell<T> {
     /// descriptors).
     #[cfg(feature = "accounting")]
     home: NonNull<VecHome>,
+    /// The reclaimer's birth era for this cell (`Reclaimer::birth_era`).
+    #[cfg(feature = "birth-eras")]
+    birth: u64,
 }
 
 // SAFETY: `value: T` is `Send` (Element); `home` points to a `Sync` block
@@ -125,10 +128,13 @@ fn pack_inline<T: 'static>(value: T) -> Encoded {
 }
 
 /// The slot value of `value`: its bytes, or the address of a new cell
-/// holding it. Until it is published (or given to a pop by
+/// holding it, born in era `birth` (`Reclaimer::birth_era`, kept with the
+/// `birth-eras` feature). Until it is published (or given to a pop by
 /// elimination), the returned [`Unpublished`] owns the value.
 #[inline]
-pub(crate) fn encode<T: Element>(value: T, home: &VecHome) -> Unpublished<'_, T> {
+pub(crate) fn encode<T: Element>(value: T, home: &VecHome, birth: u64) -> Unpublished<'_, T> {
+    #[cfg(not(feature = "birth-eras"))]
+    let _ = birth;
     let elem = if is_inline::<T>() {
         pack_inline(value)
     } else {
@@ -137,6 +143,8 @@ pub(crate) fn encode<T: Element>(value: T, home: &VecHome) -> Unpublished<'_, T>
             value,
             #[cfg(feature = "accounting")]
             home: NonNull::from(home),
+            #[cfg(feature = "birth-eras")]
+            birth,
         });
         Encoded(cell.expose_provenance() as u64)
     };
@@ -210,15 +218,16 @@ pub(crate) struct UnpublishedMany<'h, T: Element> {
 }
 
 impl<'h, T: Element> UnpublishedMany<'h, T> {
-    /// Stores every element of `iter` ([`encode`]).
-    pub(crate) fn new(iter: impl IntoIterator<Item = T>, home: &'h VecHome) -> Self {
+    /// Stores every element of `iter` ([`encode`]), each born in era
+    /// `birth`.
+    pub(crate) fn new(iter: impl IntoIterator<Item = T>, home: &'h VecHome, birth: u64) -> Self {
         let iter = iter.into_iter();
         let elems = Vec::with_capacity(iter.size_hint().0);
         let mut this = UnpublishedMany { elems, home, _owns: PhantomData };
         // One at a time into `this`, so that a panicking iterator drops
         // what was stored so far.
         for v in iter {
-            let one = encode(v, home);
+            let one = encode(v, home, birth);
             this.elems.push(one.encoded());
             one.published();
         }
@@ -389,6 +398,18 @@ impl<T: Element> Retire for Cell<T> {
         };
         if let Err(payload) = dropped {
             drop_payload(payload);
+        }
+    }
+
+    #[inline]
+    unsafe fn birth(ptr: *const Self) -> u64 {
+        // SAFETY: Retire::birth safety 1: a live cell.
+        #[cfg(feature = "birth-eras")]
+        return unsafe { (*ptr).birth };
+        #[cfg(not(feature = "birth-eras"))]
+        {
+            let _ = ptr;
+            0
         }
     }
 }

@@ -146,7 +146,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
 
     /// The vector's reclamation domain, its own or a shared one.
     #[inline]
-    fn domain(&self) -> &R::Domain {
+    pub(crate) fn domain(&self) -> &R::Domain {
         &self.domain
     }
 
@@ -303,7 +303,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 },
             };
             let next = if spare.is_null() {
-                Descriptor::alloc(next_state, self.home())
+                Descriptor::alloc(next_state, self.home(), R::birth_era(self.domain()))
             } else {
                 // SAFETY: `spare` is our own allocation, never published
                 // (its CAS failed), so we have exclusive access. A batch's

@@ -38,7 +38,7 @@ impl<T: Element, R: Reclaimer, I: Iterator<Item = Encoded>> Drop for RetireOnDro
 impl<T: Element, R: Reclaimer> RawVec<T, R> {
     #[inline]
     pub(crate) fn try_push(&self, guard: &mut R::Guard<'_>, value: T) -> Result<usize, CapacityError<T>> {
-        let new = encode(value, self.home());
+        let new = encode(value, self.home(), R::birth_era(self.domain()));
         let elem = new.encoded();
         let pushed = self.transact(
             guard,
@@ -115,7 +115,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
         index: usize,
         value: T,
     ) -> Result<Encoded, IndexOutOfBounds> {
-        let new = encode(value, self.home());
+        let new = encode(value, self.home(), R::birth_era(self.domain()));
         let elem = new.encoded();
         let old = self.transact(
             guard,
@@ -291,7 +291,11 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
         iter: I,
     ) -> Result<UnpublishedMany<'_, T>, BatchCapacityError<Vec<T>>> {
         let room = self.max_len - len;
-        let owned = UnpublishedMany::new(iter.into_iter().take(room.saturating_add(1)), self.home());
+        let owned = UnpublishedMany::new(
+            iter.into_iter().take(room.saturating_add(1)),
+            self.home(),
+            R::birth_era(self.domain()),
+        );
         let taken = owned.encoded().len();
         if taken > room {
             return Err(BatchCapacityError {

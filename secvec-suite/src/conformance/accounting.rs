@@ -28,7 +28,7 @@ pub fn accounting_identities<R: Reclaimer>() {
     assert_eq!(s.allocated, 8, "{s:?}");
     assert_eq!(s.retired, 7, "{s:?}");
     assert_eq!(s.freed_unpublished, 0, "single-threaded: no CAS is lost");
-    assert_eq!(s.descriptor_bytes, DESCRIPTOR_BYTES, "one descriptor per cache line");
+    assert_eq!(s.descriptor_bytes, DESCRIPTOR_BYTES, "a cache line, and a birth era");
     assert_identity(&s);
 }
 
