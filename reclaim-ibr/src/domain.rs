@@ -25,8 +25,8 @@ use loom::sync::atomic::{AtomicU64, fence};
 #[cfg(not(loom))]
 use std::sync::atomic::{AtomicU64, fence};
 
-/// A thread scans when it holds this many retired objects (or twice what
-/// its last scan kept, if that is more).
+/// A thread scans once it has retired this many objects since its last
+/// scan (or half of what that scan kept, if that is more).
 ///
 /// A scan costs a fence and a read of every record; objects retired since
 /// the thread's last scan are kept by any reservation that started before
@@ -75,9 +75,12 @@ pub(crate) struct Entry {
     pub(crate) lo: u64,
     pub(crate) hi: u64,
     retires: Cell<u32>,
-    /// The garbage at which the entry scans next: [`SCAN_AT`], or twice
-    /// what the last scan kept if that is more (so that scans stay
-    /// amortized constant per retire when reservations keep much).
+    /// The garbage at which the entry scans next: what the last scan kept
+    /// plus [`SCAN_AT`], or plus half of what it kept if that is more (so
+    /// that scans stay amortized constant per retire when reservations
+    /// keep much). Not a multiple of what was kept: a scan keeps at least
+    /// what was retired since the last one, and the threshold would only
+    /// grow.
     scan_at: Cell<usize>,
     /// Borrowed only briefly (never while objects are reclaimed), through
     /// a shared guard: `Reclaimer::retire` gets `&Guard`.
@@ -252,13 +255,16 @@ impl IbrDomain {
 
 impl Entry {
     /// Starts a guard on this entry: reserves the current era, unless the
-    /// entry's reservation already ends there (it was published, and
-    /// fenced, by an earlier guard in this era, and covers this one's
-    /// reads).
+    /// entry's reservation is exactly that era already (published, and
+    /// fenced, by an earlier guard in this era). A reservation that only
+    /// ends in the current era is reset too: kept, its start would stay
+    /// where an earlier guard left it, and hold back everything retired
+    /// since.
     #[inline]
     fn begin(&mut self, domain: &IbrDomain) {
         let now = domain.era();
-        if now != self.hi {
+        // `lo <= hi <= now`: `lo == now` means the reservation is `now..=now`.
+        if now != self.lo {
             self.reset(now);
         }
     }
@@ -296,7 +302,7 @@ impl Entry {
         let mut batch = std::mem::take(&mut *garbage);
         drop(garbage);
         domain.scan(&mut batch);
-        self.scan_at.set(SCAN_AT.max(2 * batch.len()));
+        self.scan_at.set(batch.len() + SCAN_AT.max(batch.len() / 2));
         self.garbage.borrow_mut().append(&mut batch);
     }
 }

@@ -88,10 +88,13 @@
 //!   and runs no fence. Each advance of the era makes each active thread
 //!   pay one fence.
 //! - Objects retired since a thread's last scan are kept by any reservation
-//!   that began before it, so they are freed by the next scan: garbage per
-//!   thread stays below about `2 * SCAN_AT`, plus, while a reader stalls,
-//!   the objects born before it stalled (for push/pop on a vector: about
-//!   one descriptor).
+//!   that began before it, so they are freed by the next scan (a thread
+//!   scans after [`SCAN_AT`] retires): garbage per thread stays below
+//!   about `3 * SCAN_AT`, plus what stalled reservations cover. A
+//!   reservation left by a reader that stalls, or by a thread that exited
+//!   (an entry keeps its reservation between operations, until its seat is
+//!   taken again), covers only the objects born in the eras it spans: one
+//!   or two eras, at most [`RETIRES_PER_ERA`] births per thread each.
 //! - A handle ([`Reclaimer::pin`]) that keeps *reading* extends its
 //!   reservation as the era moves, and then holds back what is retired
 //!   meanwhile, as an epoch would: call `refresh` in long loops. One that

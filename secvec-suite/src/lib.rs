@@ -12,6 +12,19 @@
 //! ```ignore
 //! // tests/conformance.rs
 //! secvec_suite::conformance!(my_crate::MyReclaimer);
+//! // or, for a reclaimer that promises bounded garbage (retired
+//! // descriptors, four threads of push/pop, a reader stalled or not):
+//! secvec_suite::conformance!(my_crate::MyReclaimer, garbage_bound = 5_000);
+//! ```
+//!
+//! The allocator cross-check (the bytes still allocated after the vectors
+//! and their domain are gone are the bytes the vectors' accounting says
+//! leaked) installs a counting global allocator, so it is a test binary of
+//! its own, `harness = false` in `Cargo.toml`:
+//!
+//! ```ignore
+//! // tests/alloc.rs
+//! secvec_suite::conformance_alloc!(my_crate::MyReclaimer);
 //! ```
 //!
 //! Run it natively, then under Miri and the sanitizers: natively the
@@ -28,7 +41,8 @@
 //! ```
 //!
 //! (The workspace's `tests-conformance` crate is such a reclaimer, outside
-//! the backends, with two broken variants that CI shows the suite catch.)
+//! the backends, running both macros, with two broken variants that CI
+//! shows the suite catch.)
 //!
 //! # For the workspace
 //!

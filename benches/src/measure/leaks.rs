@@ -327,12 +327,13 @@ pub const STALL_FOREVER_THREADS: [usize; 2] = [2, 4];
 
 /// The robustness target: with one thread stalled for the whole run, the
 /// backends that promise bounded garbage (hazard pointers, classic and
-/// asymmetric) hold at most twice their peak without a stall, on push/pop
-/// at 2 and 4 threads. Checks whose rows did not run are left out.
+/// asymmetric, and interval-based reclamation) hold at most twice their
+/// peak without a stall, on push/pop at 2 and 4 threads. Checks whose rows
+/// did not run are left out.
 pub fn stall_targets(rows: &[Row]) -> Vec<crate::measure::checks::Check> {
-    use secvec_suite::backends::{Hazard, HazardAsym};
+    use secvec_suite::backends::{Hazard, HazardAsym, Ibr, SuiteBackend};
     let mut out = Vec::new();
-    for b in [Hazard::CONTENDER, HazardAsym::CONTENDER] {
+    for b in [Hazard::CONTENDER, HazardAsym::CONTENDER, Ibr::CONTENDER] {
         for t in STALL_FOREVER_THREADS {
             if let Some((plain, stalled)) = stalled_pair(rows, b, t) {
                 let what = format!("peak garbage, push-pop {t} thr, {b}: one thread stalled forever / none");

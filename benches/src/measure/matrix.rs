@@ -152,9 +152,10 @@ pub fn targets(cells: &[Cell]) -> Vec<Check> {
     }
     // Robust at epoch speed: the faster of the robust schemes that need no
     // fence per read against the faster of the epoch-style ones, per cell.
-    let asym = <secvec_suite::backends::HazardAsym as secvec_suite::backends::SuiteBackend>::CONTENDER;
-    let robust = [asym];
-    let fast = ["secvec-epoch", "secvec-seize"];
+    use secvec_suite::backends::{Epoch, HazardAsym, Ibr, Seize, SuiteBackend};
+    let asym = HazardAsym::CONTENDER;
+    let robust = [asym, Ibr::CONTENDER];
+    let fast = [Epoch::CONTENDER, Seize::CONTENDER];
     let fastest = |names: &[&str], w: &str, t| names.iter().filter_map(|b| mops(w, b, t)).reduce(f64::max);
     for (w, t) in [("push", 1), ("push-pop", 1), ("push-pop", 2), ("get", 1), ("get-pinned", 1)] {
         let what = format!("{w} {t} thr, fastest of {} / fastest of {}", robust.join(", "), fast.join(", "));

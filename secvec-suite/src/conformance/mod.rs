@@ -34,6 +34,8 @@ pub mod concurrent;
 #[cfg(feature = "accounting")]
 pub mod elements;
 #[cfg(feature = "accounting")]
+pub mod garbage;
+#[cfg(feature = "accounting")]
 pub mod hostile;
 #[cfg(feature = "accounting")]
 pub mod leaked_guard;
@@ -57,6 +59,13 @@ pub mod shared;
 /// see their parent's items (`use super::*`): a type in scope where the
 /// macro is invoked, or a path that starts with a crate's name, works.
 ///
+/// A reclaimer that promises bounded garbage adds the bound:
+/// `conformance!(MyReclaimer, garbage_bound = 5_000)` also checks that
+/// push/pop on four threads never holds more than that many retired
+/// descriptors, with all threads progressing or a reader stalled
+/// ([`garbage::stays_within`]). The allocator cross-check needs a test
+/// binary of its own: [`conformance_alloc!`](crate::conformance_alloc).
+///
 /// Checks that read the vector's accounting are left out unless
 /// `secvec-suite`'s `accounting` feature is on (it is by default). The
 /// sizes shrink under Miri and in debug builds; `SECVEC_STRESS_OPS`,
@@ -72,6 +81,50 @@ macro_rules! conformance {
     };
     ($r:ty) => {
         $crate::__conformance_checks!(__conformance_tests!($r));
+    };
+    ($r:ty, garbage_bound = $bound:expr) => {
+        $crate::conformance!($r);
+        mod garbage_bound {
+            #[allow(unused_imports)]
+            use super::*;
+            #[test]
+            fn peak_garbage_stays_within_the_bound() {
+                $crate::conformance::garbage::stays_within::<$r>($bound);
+            }
+        }
+    };
+}
+
+/// The allocator cross-check of one reclaimer, as a whole test binary: a
+/// counting global allocator ([`Counting`](crate::alloc::Counting)) and a
+/// `main` that runs [`crosscheck::main`](crate::alloc::crosscheck::main)
+/// (push/pop with inline and heap elements, in an own and a shared
+/// domain: the bytes still allocated after everything is dropped must be
+/// the bytes the vector's accounting says leaked).
+///
+/// It installs a global allocator, so it needs a test target of its own
+/// without libtest's harness (whose threads allocate while it measures):
+///
+/// ```toml
+/// [[test]]
+/// name = "alloc"
+/// harness = false
+/// ```
+///
+/// ```ignore
+/// // tests/alloc.rs
+/// secvec_suite::conformance_alloc!(my_reclaimer::MyReclaimer);
+/// ```
+#[cfg(feature = "accounting")]
+#[macro_export]
+macro_rules! conformance_alloc {
+    ($r:ty) => {
+        #[global_allocator]
+        static SECVEC_SUITE_COUNTING: $crate::alloc::Counting = $crate::alloc::Counting;
+
+        fn main() {
+            $crate::alloc::crosscheck::main::<$r>();
+        }
     };
 }
 
@@ -115,6 +168,7 @@ macro_rules! __conformance_accounting_checks {
                 reclaimed_descriptors_are_recycled, a_batch_is_one_descriptor }
             hostile { exiting_and_new_thread_share_nothing, operations_from_thread_local_destructors }
             leaked_guard { leaked_guard_then_drop }
+            garbage { garbage_is_freed_while_threads_progress }
             shared { vectors_in_one_domain_keep_their_own_accounting, a_dropped_vector_leaves_its_garbage_to_the_domain,
                 the_last_reclaim_frees_a_dropped_vectors_home, the_domain_outlives_its_handle }
         }
