@@ -63,7 +63,8 @@
 //!
 //! # Threads and shutdown
 //!
-//! Each thread keeps one record of the domain in a [`PerThread`] entry,
+//! The per-thread machinery is `secvec-records`' (shared with
+//! `reclaim-ibr`): each thread keeps one record of the domain in a [`PerThread`] entry,
 //! keyed by the core's thread registry (never shared by two live threads,
 //! not even while one runs its thread-local destructors), with the garbage
 //! it retired. A kept guard (a `pin` handle), a nested guard and a thread
@@ -75,13 +76,14 @@
 //! [`PerThread`]: secvec_core::per_thread::PerThread
 
 mod barrier;
-mod domain;
 #[cfg(all(test, loom))]
 mod loom_model;
-mod records;
+mod scheme;
+mod slots;
 
 pub use barrier::is_expedited;
-pub use domain::{AsymDomain, AsymGuard, SCAN_AT};
+pub use scheme::{AsymDomain, AsymGuard, SCAN_AT};
+pub use slots::HazardSlots;
 
 use secvec_core::{Reclaimer, Retire, RetiredPtr, sync::AtomicPtr};
 use std::sync::atomic::Ordering::Acquire;
@@ -119,7 +121,8 @@ unsafe impl Reclaimer for HazardAsym {
     type Guard<'d> = AsymGuard<'d>;
 
     fn new_domain() -> AsymDomain {
-        AsymDomain::new()
+        barrier::init();
+        AsymDomain::new(())
     }
 
     #[inline]
@@ -140,20 +143,20 @@ unsafe impl Reclaimer for HazardAsym {
         let entry = guard.entry();
         let mut current = src.load(Acquire);
         // The fast path: the first hazard pointer has named
-        // `entry.protected[0]` continuously since it was validated, so that
+        // `entry.local[0]` continuously since it was validated, so that
         // object has not been freed (nor its memory reused): `current`
-        // equal to it is it, still current. (`protected[0]` is 0 only when
+        // equal to it is it, still current. (`local[0]` is 0 only when
         // nothing is protected: then `current` is null, which needs no
         // protection either.)
-        if current as usize == entry.protected[0] {
+        if current as usize == entry.local[0] {
             return current;
         }
         loop {
-            entry.record.publish(0, current.cast());
+            entry.record.slots.publish(0, current.cast());
             barrier::light();
             let again = src.load(Acquire);
             if again == current {
-                entry.protected[0] = current as usize;
+                entry.local[0] = current as usize;
                 return current;
             }
             current = again;
@@ -168,23 +171,23 @@ unsafe impl Reclaimer for HazardAsym {
     ) -> bool {
         let entry = guard.entry();
         // As in `protect`: a null `ptr` needs no protection.
-        if ptr as usize == entry.protected[1] {
+        if ptr as usize == entry.local[1] {
             return true;
         }
-        entry.record.publish(1, ptr.cast());
+        entry.record.slots.publish(1, ptr.cast());
         barrier::light();
         if reachable() {
-            entry.protected[1] = ptr as usize;
+            entry.local[1] = ptr as usize;
             true
         } else {
-            entry.record.clear(1);
-            entry.protected[1] = 0;
+            entry.record.slots.clear(1);
+            entry.local[1] = 0;
             false
         }
     }
 
     fn refresh(guard: &mut AsymGuard<'_>) {
-        guard.entry().clear();
+        scheme::clear(guard.entry());
     }
 
     #[inline]

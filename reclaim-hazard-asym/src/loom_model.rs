@@ -10,11 +10,11 @@
 //! unlink: the reader then holds an object the scan freed.
 
 use crate::HazardAsym;
-use crate::domain::AsymDomain;
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use secvec_core::sync::AtomicPtr;
 use secvec_core::{Reclaimer, Retire, RetiredPtr};
+use secvec_records::Scheme;
 use std::sync::atomic::Ordering::AcqRel;
 
 /// An object whose reclaim marks it freed (its memory stays until the end
@@ -39,7 +39,7 @@ fn a_scan_never_frees_what_a_validated_hazard_pointer_names() {
     let mut model = loom::model::Builder::new();
     model.preemption_bound = Some(3);
     model.check(|| {
-        let domain = Arc::new(AsymDomain::new());
+        let domain = Arc::new(HazardAsym::new_domain());
         let (a, b) = (object(), object());
         let src = Arc::new(AtomicPtr::new(a));
         let reader = {
@@ -55,7 +55,7 @@ fn a_scan_never_frees_what_a_validated_hazard_pointer_names() {
         };
         // The vector's side: unlink `a`, retire it, and scan.
         let old = src.swap(b, AcqRel);
-        domain.scan(&mut vec![RetiredPtr::new(old)]);
+        HazardAsym::scan(&domain, &mut vec![RetiredPtr::new(old)]);
         assert!(!reader.join().unwrap(), "the reader used an object the scan had freed");
         drop(domain);
         for p in [a, b] {

@@ -37,8 +37,9 @@
 //! thread-local storage (operations from thread-local destructors: point
 //! 5), its `retire` takes an allocation layout where SecVec's descriptors
 //! recycle their memory themselves, and it needs Rust 1.91 (this workspace
-//! supports 1.85). So the scheme is implemented here, from the paper,
-//! around the same per-thread machinery as `reclaim-hazard-asym`.
+//! supports 1.85). So the scheme is implemented here, from the paper, on
+//! the per-thread record machinery it shares with `reclaim-hazard-asym`
+//! (`secvec-records`).
 //!
 //! # The protocol
 //!
@@ -113,12 +114,13 @@
 //!
 //! [`PerThread`]: secvec_core::per_thread::PerThread
 
-mod domain;
 #[cfg(all(test, loom))]
 mod loom_model;
-mod records;
+mod scheme;
+mod slots;
 
-pub use domain::{IbrDomain, IbrGuard, RETIRES_PER_ERA, SCAN_AT};
+pub use scheme::{IbrDomain, IbrGuard, Local, RETIRES_PER_ERA, Retired, SCAN_AT};
+pub use slots::ReservationSlots;
 
 use secvec_core::{Reclaimer, Retire, RetiredPtr, sync::AtomicPtr};
 use std::sync::atomic::Ordering::Acquire;
@@ -153,12 +155,12 @@ unsafe impl Reclaimer for Ibr {
     type Guard<'d> = IbrGuard<'d>;
 
     fn new_domain() -> IbrDomain {
-        IbrDomain::new()
+        scheme::new_domain()
     }
 
     #[inline]
     fn birth_era(domain: &IbrDomain) -> u64 {
-        domain.era()
+        scheme::era(domain)
     }
 
     #[inline]
@@ -176,15 +178,15 @@ unsafe impl Reclaimer for Ibr {
 
     #[inline]
     fn protect<T: Sync>(guard: &mut IbrGuard<'_>, src: &AtomicPtr<T>) -> *mut T {
-        let domain = guard.domain;
+        let domain = guard.registry();
         let entry = guard.entry();
         loop {
             let p = src.load(Acquire);
-            let now = domain.era();
-            if now == entry.hi {
+            let now = scheme::era(domain);
+            if now == entry.local.hi {
                 return p;
             }
-            entry.extend(now);
+            scheme::extend(entry, now);
         }
     }
 
@@ -195,20 +197,20 @@ unsafe impl Reclaimer for Ibr {
         reachable: impl FnOnce() -> bool,
     ) -> bool {
         let _ = ptr;
-        let domain = guard.domain;
+        let domain = guard.registry();
         let entry = guard.entry();
-        let now = domain.era();
-        if now != entry.hi {
-            entry.extend(now);
+        let now = scheme::era(domain);
+        if now != entry.local.hi {
+            scheme::extend(entry, now);
         }
         reachable()
     }
 
     fn refresh(guard: &mut IbrGuard<'_>) {
-        let now = guard.domain.era();
+        let now = scheme::era(guard.registry());
         let entry = guard.entry();
-        if (entry.lo, entry.hi) != (now, now) {
-            entry.reset(now);
+        if (entry.local.lo, entry.local.hi) != (now, now) {
+            scheme::reset(entry, now);
         }
     }
 
@@ -222,7 +224,7 @@ unsafe impl Reclaimer for Ibr {
         let birth = if cfg!(secvec_defect = "ibr_no_birth") { 0 } else { birth };
         // The guard's entry keeps the object until a scan frees it (its
         // garbage is this guard's alone; see `Entry::retire`).
-        guard.entry_ref().retire(domain, RetiredPtr::new(ptr), birth);
+        scheme::retire(domain, guard.entry_ref(), RetiredPtr::new(ptr), birth);
     }
 }
 

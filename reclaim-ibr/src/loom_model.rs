@@ -10,11 +10,12 @@
 //! misses the unlink: the reader then holds an object the scan freed.
 
 use crate::Ibr;
-use crate::domain::{IbrDomain, Retired};
+use crate::scheme::Retired;
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use secvec_core::sync::AtomicPtr;
 use secvec_core::{Reclaimer, Retire, RetiredPtr};
+use secvec_records::Scheme;
 use std::sync::atomic::Ordering::AcqRel;
 
 /// An object whose reclaim marks it freed (its memory stays until the end
@@ -39,7 +40,7 @@ fn a_scan_never_frees_what_a_reservation_covers() {
     let mut model = loom::model::Builder::new();
     model.preemption_bound = Some(3);
     model.check(|| {
-        let domain = Arc::new(IbrDomain::new());
+        let domain = Arc::new(Ibr::new_domain());
         // `a` is born in era 0; the writer advances the era, so `b` is
         // born in era 1 (a reader that reserved only era 0 must extend its
         // reservation before it may use `b`).
@@ -59,9 +60,9 @@ fn a_scan_never_frees_what_a_reservation_covers() {
         };
         // The vector's side: a new era, `b` published in it, `a` unlinked,
         // retired and scanned.
-        domain.advance();
+        domain.state().fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let old = src.swap(b, AcqRel);
-        domain.scan(&mut vec![Retired::new(RetiredPtr::new(old), birth_a)]);
+        Ibr::scan(&domain, &mut vec![Retired::new(RetiredPtr::new(old), birth_a)]);
         assert!(!reader.join().unwrap(), "the reader used an object the scan had freed");
         drop(domain);
         for p in [a, b] {
