@@ -140,7 +140,9 @@ unsafe impl Reclaimer for HazardAsym {
 
     #[inline]
     fn protect<T: Sync>(guard: &mut AsymGuard<'_>, src: &AtomicPtr<T>) -> *mut T {
-        let entry = guard.entry();
+        // SAFETY: entry 1: this is the scheme's own code, which keeps
+        // `local` naming only pointers validated since they were published.
+        let entry = unsafe { guard.entry() };
         let mut current = src.load(Acquire);
         // The fast path: the first hazard pointer has named
         // `entry.local[0]` continuously since it was validated, so that
@@ -152,7 +154,7 @@ unsafe impl Reclaimer for HazardAsym {
             return current;
         }
         loop {
-            entry.record.slots.publish(0, current.cast());
+            entry.record().slots.publish(0, current.cast());
             barrier::light();
             let again = src.load(Acquire);
             if again == current {
@@ -169,32 +171,38 @@ unsafe impl Reclaimer for HazardAsym {
         ptr: *mut T,
         reachable: impl FnOnce() -> bool,
     ) -> bool {
-        let entry = guard.entry();
+        // SAFETY: entry 1: this is the scheme's own code, which keeps
+        // `local` naming only pointers validated since they were published.
+        let entry = unsafe { guard.entry() };
         // As in `protect`: a null `ptr` needs no protection.
         if ptr as usize == entry.local[1] {
             return true;
         }
-        entry.record.slots.publish(1, ptr.cast());
+        entry.record().slots.publish(1, ptr.cast());
         barrier::light();
         if reachable() {
             entry.local[1] = ptr as usize;
             true
         } else {
-            entry.record.slots.clear(1);
+            entry.record().slots.clear(1);
             entry.local[1] = 0;
             false
         }
     }
 
     fn refresh(guard: &mut AsymGuard<'_>) {
-        scheme::clear(guard.entry());
+        // SAFETY: entry 1: clears the slots and `local` together.
+        scheme::clear(unsafe { guard.entry() });
     }
 
     #[inline]
     unsafe fn retire<T: Retire>(domain: &AsymDomain, guard: &AsymGuard<'_>, ptr: *mut T) {
         // The guard's entry keeps the object until a scan frees it (its
         // garbage is this guard's alone; see `Entry::retire`).
-        guard.entry_ref().retire(domain, RetiredPtr::new(ptr));
+        // SAFETY: Entry::retire 1: our retire safety 1 to 3 (`ptr` is
+        // unlinked, valid, retired once into this domain, and
+        // `RetiredPtr::reclaim` is `T::reclaim`); 2: retire safety 4.
+        unsafe { guard.entry_ref().retire(domain, RetiredPtr::new(ptr)) };
     }
 }
 

@@ -33,7 +33,9 @@ pub type AsymDomain = Registry<HazardAsym>;
 /// A guard: its thread's entry, or an entry of its own.
 pub type AsymGuard<'d> = Guard<'d, HazardAsym>;
 
-impl Scheme for HazardAsym {
+// SAFETY: 1. `begin` does nothing. 2. `reclaim` is `RetiredPtr::reclaim`,
+// the retired type's own.
+unsafe impl Scheme for HazardAsym {
     type Slots = HazardSlots;
     /// The pointers the two hazard pointers have named continuously since
     /// a validation succeeded (0 if none).
@@ -93,6 +95,6 @@ impl Scheme for HazardAsym {
 
 /// Hazard pointers protect nothing any more.
 pub(crate) fn clear(entry: &mut Entry<HazardAsym>) {
-    entry.record.slots.clear_all();
+    entry.record().slots.clear_all();
     entry.local = [0; 2];
 }

@@ -179,7 +179,9 @@ unsafe impl Reclaimer for Ibr {
     #[inline]
     fn protect<T: Sync>(guard: &mut IbrGuard<'_>, src: &AtomicPtr<T>) -> *mut T {
         let domain = guard.registry();
-        let entry = guard.entry();
+        // SAFETY: entry 1: this is the scheme's own code, which keeps the
+        // entry's copy of its reservation equal to the published one.
+        let entry = unsafe { guard.entry() };
         loop {
             let p = src.load(Acquire);
             let now = scheme::era(domain);
@@ -198,7 +200,9 @@ unsafe impl Reclaimer for Ibr {
     ) -> bool {
         let _ = ptr;
         let domain = guard.registry();
-        let entry = guard.entry();
+        // SAFETY: entry 1: this is the scheme's own code, which keeps the
+        // entry's copy of its reservation equal to the published one.
+        let entry = unsafe { guard.entry() };
         let now = scheme::era(domain);
         if now != entry.local.hi {
             scheme::extend(entry, now);
@@ -208,7 +212,9 @@ unsafe impl Reclaimer for Ibr {
 
     fn refresh(guard: &mut IbrGuard<'_>) {
         let now = scheme::era(guard.registry());
-        let entry = guard.entry();
+        // SAFETY: entry 1: this is the scheme's own code, which keeps the
+        // entry's copy of its reservation equal to the published one.
+        let entry = unsafe { guard.entry() };
         if (entry.local.lo, entry.local.hi) != (now, now) {
             scheme::reset(entry, now);
         }
@@ -224,7 +230,10 @@ unsafe impl Reclaimer for Ibr {
         let birth = if cfg!(secvec_defect = "ibr_no_birth") { 0 } else { birth };
         // The guard's entry keeps the object until a scan frees it (its
         // garbage is this guard's alone; see `Entry::retire`).
-        scheme::retire(domain, guard.entry_ref(), RetiredPtr::new(ptr), birth);
+        // SAFETY: scheme::retire 1: our retire safety 1 to 3 (`ptr` is
+        // unlinked, valid, retired once into this domain, and
+        // `RetiredPtr::reclaim` is `T::reclaim`); 2: retire safety 4.
+        unsafe { scheme::retire(domain, guard.entry_ref(), RetiredPtr::new(ptr), birth) };
     }
 }
 

@@ -98,7 +98,10 @@ pub(crate) fn era(domain: &IbrDomain) -> u64 {
     domain.state().load(SeqCst)
 }
 
-impl Scheme for Ibr {
+// SAFETY: 1. `begin` changes the entry's reservation and its copy, never
+// the entry as a whole. 2. `reclaim` is `RetiredPtr::reclaim`, the retired
+// type's own.
+unsafe impl Scheme for Ibr {
     type Slots = ReservationSlots;
     type Local = Local;
     type State = CachePadded<AtomicU64>;
@@ -176,7 +179,7 @@ impl Scheme for Ibr {
 /// Reserves `now..=now` in place of the entry's reservation.
 #[inline]
 pub(crate) fn reset(entry: &mut Entry<Ibr>, now: u64) {
-    entry.record.slots.reserve(now, now);
+    entry.record().slots.reserve(now, now);
     full_fence();
     (entry.local.lo, entry.local.hi) = (now, now);
 }
@@ -185,18 +188,25 @@ pub(crate) fn reset(entry: &mut Entry<Ibr>, now: u64) {
 /// entry's last one).
 #[cold]
 pub(crate) fn extend(entry: &mut Entry<Ibr>, now: u64) {
-    entry.record.slots.extend(now);
+    entry.record().slots.extend(now);
     full_fence();
     entry.local.hi = now;
 }
 
 /// Keeps `ptr`, born in era `birth`, for a later scan; advances the era
 /// every [`RETIRES_PER_ERA`] retires of the entry.
-pub(crate) fn retire(domain: &IbrDomain, entry: &Entry<Ibr>, ptr: RetiredPtr, birth: u64) {
+///
+/// # Safety
+///
+/// 1. `ptr` is unlinked, retired once, and valid for its reclaim until a
+///    scan or the domain's drop frees it (`Entry::retire` 1).
+/// 2. `entry` is an entry of `domain`.
+pub(crate) unsafe fn retire(domain: &IbrDomain, entry: &Entry<Ibr>, ptr: RetiredPtr, birth: u64) {
     let retires = entry.local.retires.get().wrapping_add(1);
     entry.local.retires.set(retires);
     if retires % RETIRES_PER_ERA == 0 {
         domain.state().fetch_add(1, SeqCst);
     }
-    entry.retire(domain, Retired::new(ptr, birth));
+    // SAFETY: Entry::retire 1 and 2 are our points 1 and 2.
+    unsafe { entry.retire(domain, Retired::new(ptr, birth)) };
 }

@@ -24,7 +24,8 @@
 //! /// Counts retires and frees everything at the domain's drop.
 //! struct Counting;
 //!
-//! impl Scheme for Counting {
+//! // SAFETY: `begin` leaves the entry alone; `reclaim` drops the box.
+//! unsafe impl Scheme for Counting {
 //!     type Slots = AtomicUsize;
 //!     type Local = ();
 //!     type State = ();
@@ -40,7 +41,9 @@
 //!
 //! let registry = Registry::<Counting>::new(());
 //! let guard = registry.own();
-//! guard.entry_ref().retire(&registry, Box::new(7));
+//! // SAFETY: the box is the scheme's to free, and the guard is the
+//! // registry's.
+//! unsafe { guard.entry_ref().retire(&registry, Box::new(7)) };
 //! drop(guard); // its garbage goes to the registry, freed at its drop
 //! ```
 //!
@@ -53,7 +56,18 @@ pub use records::Record;
 pub use registry::{Entry, Guard, Registry, reclaim_unless};
 
 /// What a reclamation scheme puts in the machinery.
-pub trait Scheme: Sized + 'static {
+///
+/// # Safety
+///
+/// An implementation guarantees:
+///
+/// 1. [`begin`](Scheme::begin) does not replace or swap the entry it is
+///    given as a whole (its record belongs to the registry, which frees it
+///    at its drop).
+/// 2. [`reclaim`](Scheme::reclaim) frees a retired object the way its
+///    retirer asked (the registry calls it at its drop on everything still
+///    retired).
+pub unsafe trait Scheme: Sized + 'static {
     /// What a record publishes for scans to read.
     type Slots: Send + Sync + 'static;
     /// What an entry keeps besides, unpublished (validated pointers, a

@@ -21,8 +21,10 @@ pub struct Registry<S: Scheme> {
 /// A guard's state: its record, what it keeps besides, and the objects it
 /// retired and has not freed yet.
 pub struct Entry<S: Scheme> {
-    /// The entry's record, owned by the entry until it is given back.
-    pub record: &'static Record<S>,
+    /// The entry's record, owned by the entry until it is given back (not
+    /// `'static`: no longer than the registry; [`Entry::record`] hands it
+    /// out for as long as the entry is borrowed).
+    record: &'static Record<S>,
     /// The scheme's unpublished state.
     pub local: S::Local,
     /// Borrowed only briefly (never while objects are freed), through a
@@ -145,8 +147,22 @@ impl<S: Scheme> Registry<S> {
 }
 
 impl<S: Scheme> Entry<S> {
+    /// The entry's record.
+    #[inline]
+    pub fn record(&self) -> &Record<S> {
+        self.record
+    }
+
     /// Keeps `retired` for a later scan, and scans when the scheme says.
-    pub fn retire(&self, registry: &Registry<S>, retired: S::Retired) {
+    ///
+    /// # Safety
+    ///
+    /// 1. `retired` may be passed to [`Scheme::reclaim`] once no guard of
+    ///    `registry` can reach it: it is unlinked, retired once, and
+    ///    valid until then (the registry frees it at its drop at the
+    ///    latest, and a scan of the scheme whenever it decides).
+    /// 2. `registry` is the registry of this entry.
+    pub unsafe fn retire(&self, registry: &Registry<S>, retired: S::Retired) {
         let mut garbage = self.garbage.borrow_mut();
         garbage.push(retired);
         if !S::scan_due(self, garbage.len()) {
@@ -154,6 +170,8 @@ impl<S: Scheme> Entry<S> {
         }
         let mut batch = std::mem::take(&mut *garbage);
         drop(garbage);
+        // (Point 1 is what lets the scheme's scan, and the registry's
+        // drop, reclaim what they take from here.)
         S::scan(registry, &mut batch);
         S::scanned(self, batch.len());
         self.garbage.borrow_mut().append(&mut batch);
@@ -167,13 +185,21 @@ impl<'d, S: Scheme> Guard<'d, S> {
         self.registry
     }
 
-    /// The guard's entry.
+    /// The guard's entry, for the scheme's own code.
+    ///
+    /// # Safety
+    ///
+    /// 1. The caller keeps the scheme's invariants on the entry's local
+    ///    state (what a scheme trusts there, such as a pointer validated
+    ///    earlier, is the caller's to keep true), and does not swap or
+    ///    replace the entry as a whole (its record belongs to this
+    ///    registry).
     #[inline]
-    pub fn entry(&mut self) -> &mut Entry<S> {
+    pub unsafe fn entry(&mut self) -> &mut Entry<S> {
         // SAFETY: `entry` points at the entry `holder` keeps for this guard
         // alone (the borrowed cache entry, or the guard's own box), alive
         // as long as the guard; `&mut self` makes this the only reference
-        // the guard hands out now.
+        // the guard hands out now. Point 1 is the caller's.
         unsafe { self.entry.as_mut() }
     }
 
