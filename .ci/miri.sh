@@ -1,4 +1,4 @@
-step "miri: the generic suite on every backend (the concurrent tests under 2 more seeds on the hazard-pointer ones)"
+step "miri: the generic suite on every backend (the concurrent tests under 2 more seeds on hazard-asym and ibr)"
 CONCURRENT=(stress_conservation batches_conserve set_racing_pop concurrent_pushes readers_during linearizable drop_frees exiting_and_new operations_from a_reader_sees readers_through every_destructor reads_race_removals)
 require_tests "${CONCURRENT[@]}"
 # The extra seeds (~40 s a backend on Intel Xeon, against ~190 s for the
