@@ -83,4 +83,4 @@ expect_failure "ibr_no_fence under loom (reclaim-ibr's model)" "the reader used 
 # holds back everything retired after it.
 expect_failure "ibr_no_birth: a stalled reader holds back everything" "peak_outstanding" \
   env RUSTFLAGS='--cfg secvec_defect="ibr_no_birth"' CARGO_TARGET_DIR=target/defect-ibr \
-  cargo test -p secvec-suite --release --test garbage --locked -- ibr_garbage_is_bounded_by_its_threshold
+  cargo test -p secvec-suite --test garbage --locked -- ibr_garbage_is_bounded_by_its_threshold

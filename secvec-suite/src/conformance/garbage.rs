@@ -10,7 +10,7 @@ use secvec_core::Reclaimer;
 pub const THREADS: usize = 4;
 
 fn run<R: Reclaimer>(reader: Reader) -> GarbageRun {
-    let r = measure_garbage::<R>(THREADS, scaled(100_000, 10_000, 100), reader);
+    let r = measure_garbage::<R>(THREADS, scaled(100_000, 10_000, 25), reader);
     eprintln!("{reader:?} {r:?}");
     assert!(r.retired > 0, "{r:?}");
     r
