@@ -2,6 +2,7 @@
 //! swings between.
 
 use crate::mem::home::Home;
+use crate::raw::birth::Birth;
 use crate::raw::buckets::SlotWord;
 use crate::raw::element::Encoded;
 use crate::reclaimer::Retire;
@@ -107,8 +108,7 @@ pub(crate) struct Descriptor {
     /// (`Reclaimer::birth_era`), taken when it was made or recycled. The
     /// one field past the cache line (64 bytes on 64-bit targets): only
     /// with the `birth-eras` feature.
-    #[cfg(feature = "birth-eras")]
-    birth: u64,
+    birth: Birth,
     // The payload of a batch of writes (`state.writes` is `Many`) is owned
     // by the descriptor: kept for reuse by the next attempt while it is
     // unpublished, freed with it. No field of its own: without birth eras
@@ -128,8 +128,7 @@ unsafe impl Sync for Descriptor {}
 static EMPTY: Descriptor = Descriptor {
     state: State { size: 0, seq: 0, writes: Writes::None },
     home: NonNull::dangling(),
-    #[cfg(feature = "birth-eras")]
-    birth: 0,
+    birth: Birth::new(0),
 };
 
 impl Descriptor {
@@ -139,14 +138,7 @@ impl Descriptor {
     #[inline]
     pub(crate) fn alloc(state: State, home: &Home<Descriptor>, birth: u64) -> *mut Descriptor {
         debug_assert!(!matches!(state.writes, Writes::Many(_)), "batches are set with `set_batch`");
-        #[cfg(not(feature = "birth-eras"))]
-        let _ = birth;
-        let d = Descriptor {
-            state,
-            home: NonNull::from(home),
-            #[cfg(feature = "birth-eras")]
-            birth,
-        };
+        let d = Descriptor { state, home: NonNull::from(home), birth: Birth::new(birth) };
         match home.alloc_block() {
             Some(block) => {
                 let p = block.as_ptr().cast::<Descriptor>();
@@ -295,13 +287,7 @@ impl Retire for Descriptor {
     #[inline]
     unsafe fn birth(ptr: *const Self) -> u64 {
         // SAFETY: Retire::birth safety 1: a live descriptor.
-        #[cfg(feature = "birth-eras")]
-        return unsafe { (*ptr).birth };
-        #[cfg(not(feature = "birth-eras"))]
-        {
-            let _ = ptr;
-            0
-        }
+        unsafe { (*ptr).birth }.era()
     }
 }
 

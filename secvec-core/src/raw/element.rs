@@ -36,6 +36,7 @@
 
 use crate::mem::counters::Event;
 use crate::mem::home::Home;
+use crate::raw::birth::Birth;
 use crate::raw::descriptor::Descriptor;
 use crate::raw::unwind::{Payload, drop_payload};
 use crate::reclaimer::Retire;
@@ -94,8 +95,7 @@ pub(crate) struct Cell<T> {
     #[cfg(feature = "accounting")]
     home: NonNull<VecHome>,
     /// The reclaimer's birth era for this cell (`Reclaimer::birth_era`).
-    #[cfg(feature = "birth-eras")]
-    birth: u64,
+    birth: Birth,
 }
 
 // SAFETY: `value: T` is `Send` (Element); `home` points to a `Sync` block
@@ -133,8 +133,6 @@ fn pack_inline<T: 'static>(value: T) -> Encoded {
 /// elimination), the returned [`Unpublished`] owns the value.
 #[inline]
 pub(crate) fn encode<T: Element>(value: T, home: &VecHome, birth: u64) -> Unpublished<'_, T> {
-    #[cfg(not(feature = "birth-eras"))]
-    let _ = birth;
     let elem = if is_inline::<T>() {
         pack_inline(value)
     } else {
@@ -143,8 +141,7 @@ pub(crate) fn encode<T: Element>(value: T, home: &VecHome, birth: u64) -> Unpubl
             value,
             #[cfg(feature = "accounting")]
             home: NonNull::from(home),
-            #[cfg(feature = "birth-eras")]
-            birth,
+            birth: Birth::new(birth),
         });
         Encoded(cell.expose_provenance() as u64)
     };
@@ -404,13 +401,7 @@ impl<T: Element> Retire for Cell<T> {
     #[inline]
     unsafe fn birth(ptr: *const Self) -> u64 {
         // SAFETY: Retire::birth safety 1: a live cell.
-        #[cfg(feature = "birth-eras")]
-        return unsafe { (*ptr).birth };
-        #[cfg(not(feature = "birth-eras"))]
-        {
-            let _ = ptr;
-            0
-        }
+        unsafe { (*ptr).birth }.era()
     }
 }
 

@@ -14,6 +14,7 @@
 //!
 //! Nothing here calls the public types; they call this.
 
+pub(crate) mod birth;
 pub(crate) mod buckets;
 pub(crate) mod descriptor;
 pub(crate) mod element;
@@ -146,8 +147,15 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
 
     /// The vector's reclamation domain, its own or a shared one.
     #[inline]
-    pub(crate) fn domain(&self) -> &R::Domain {
+    fn domain(&self) -> &R::Domain {
         &self.domain
+    }
+
+    /// The birth era of a descriptor or cell made now
+    /// (`Reclaimer::birth_era`).
+    #[inline]
+    pub(crate) fn birth_era(&self) -> u64 {
+        R::birth_era(self.domain())
     }
 
     /// The largest length this vector accepts.
@@ -303,7 +311,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 },
             };
             let next = if spare.is_null() {
-                Descriptor::alloc(next_state, self.home(), R::birth_era(self.domain()))
+                Descriptor::alloc(next_state, self.home(), self.birth_era())
             } else {
                 // SAFETY: `spare` is our own allocation, never published
                 // (its CAS failed), so we have exclusive access. A batch's

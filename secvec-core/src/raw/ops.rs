@@ -38,7 +38,7 @@ impl<T: Element, R: Reclaimer, I: Iterator<Item = Encoded>> Drop for RetireOnDro
 impl<T: Element, R: Reclaimer> RawVec<T, R> {
     #[inline]
     pub(crate) fn try_push(&self, guard: &mut R::Guard<'_>, value: T) -> Result<usize, CapacityError<T>> {
-        let new = encode(value, self.home(), R::birth_era(self.domain()));
+        let new = encode(value, self.home(), self.birth_era());
         let elem = new.encoded();
         let pushed = self.transact(
             guard,
@@ -115,7 +115,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
         index: usize,
         value: T,
     ) -> Result<Encoded, IndexOutOfBounds> {
-        let new = encode(value, self.home(), R::birth_era(self.domain()));
+        let new = encode(value, self.home(), self.birth_era());
         let elem = new.encoded();
         let old = self.transact(
             guard,
@@ -294,7 +294,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
         let owned = UnpublishedMany::new(
             iter.into_iter().take(room.saturating_add(1)),
             self.home(),
-            R::birth_era(self.domain()),
+            self.birth_era(),
         );
         let taken = owned.encoded().len();
         if taken > room {
