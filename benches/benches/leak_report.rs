@@ -28,7 +28,7 @@ use secvec_suite::for_each_backend;
 use serde_json::json;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: Counting = Counting::SYSTEM;
 
 /// Threads of the main table and the charts.
 const THREADS: usize = 4;

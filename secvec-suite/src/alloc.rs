@@ -1,15 +1,21 @@
 //! A counting global allocator: an independent check of the vectors' own
 //! accounting. Install it in a binary with
-//! `#[global_allocator] static A: Counting = Counting;` and compare
+//! `#[global_allocator] static A: Counting = Counting::SYSTEM;` (or over
+//! another allocator: `Counting(mimalloc::MiMalloc)`) and compare
 //! [`live_bytes`] before and after what you measure.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 
-/// Forwards to the system allocator and counts the bytes currently
-/// allocated, process-wide.
+/// Forwards to the allocator `A` (the system's unless said) and counts the
+/// bytes currently allocated, process-wide.
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Counting;
+pub struct Counting<A = System>(pub A);
+
+impl Counting {
+    /// Counting over the system allocator.
+    pub const SYSTEM: Counting = Counting(System);
+}
 
 static LIVE_BYTES: AtomicI64 = AtomicI64::new(0);
 
@@ -19,12 +25,12 @@ pub fn live_bytes() -> i64 {
     LIVE_BYTES.load(Relaxed)
 }
 
-// SAFETY: every method forwards to `System` with the caller's arguments
-// unchanged (so `System`'s guarantees are ours) and only adds counting.
-unsafe impl GlobalAlloc for Counting {
+// SAFETY: every method forwards to `A` with the caller's arguments
+// unchanged (so `A`'s guarantees are ours) and only adds counting.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for Counting<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded contract of `GlobalAlloc::alloc`.
-        let p = unsafe { System.alloc(layout) };
+        let p = unsafe { self.0.alloc(layout) };
         if !p.is_null() {
             LIVE_BYTES.fetch_add(layout.size() as i64, Relaxed);
         }
@@ -33,7 +39,7 @@ unsafe impl GlobalAlloc for Counting {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded contract of `GlobalAlloc::alloc_zeroed`.
-        let p = unsafe { System.alloc_zeroed(layout) };
+        let p = unsafe { self.0.alloc_zeroed(layout) };
         if !p.is_null() {
             LIVE_BYTES.fetch_add(layout.size() as i64, Relaxed);
         }
@@ -43,12 +49,12 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         LIVE_BYTES.fetch_sub(layout.size() as i64, Relaxed);
         // SAFETY: forwarded contract of `GlobalAlloc::dealloc`.
-        unsafe { System.dealloc(ptr, layout) }
+        unsafe { self.0.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: forwarded contract of `GlobalAlloc::realloc`.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        let p = unsafe { self.0.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             LIVE_BYTES.fetch_add(new_size as i64 - layout.size() as i64, Relaxed);
         }

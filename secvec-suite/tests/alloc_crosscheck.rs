@@ -16,7 +16,7 @@ use secvec_suite::backends::SuiteBackend;
 use secvec_suite::for_each_backend;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: Counting = Counting::SYSTEM;
 
 fn main() {
     // Warm up every backend first: lazily created global state of one (a

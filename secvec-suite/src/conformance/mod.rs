@@ -120,7 +120,7 @@ macro_rules! conformance {
 macro_rules! conformance_alloc {
     ($r:ty) => {
         #[global_allocator]
-        static SECVEC_SUITE_COUNTING: $crate::alloc::Counting = $crate::alloc::Counting;
+        static SECVEC_SUITE_COUNTING: $crate::alloc::Counting = $crate::alloc::Counting::SYSTEM;
 
         fn main() {
             $crate::alloc::crosscheck::main::<$r>();
