@@ -10,7 +10,7 @@
 //! a filter (`cargo bench --bench matrix -- push-pop`) runs the Criterion
 //! benchmarks and latency cells whose names contain it, and the summary
 //! then covers what ran. Criterion's own HTML (under `target/criterion`)
-//! has its plots only in a full run. `SECVEC_BENCH_SMOKE=1` shortens every cell to a
+//! has its estimates but no plots (they cost 1.5 s a cell). `SECVEC_BENCH_SMOKE=1` shortens every cell to a
 //! fraction of a second (CI: the report is built end to end, its numbers
 //! mean nothing).
 
@@ -150,19 +150,26 @@ fn main() {
     let started = SystemTime::now();
     let quick = std::env::args().any(|a| a == "--quick");
     let criterion_dir = target_dir().join("criterion");
-    let (warm_up, measure) = if smoke() { (50, 100) } else { (500, 1500) };
+    // A full run samples each cell for a second after 0.3 s of warm-up (a
+    // quick one stops as soon as Criterion's estimate settles). Full runs
+    // took 8 s a cell with 1.5 s of sampling, Criterion's default 100 000
+    // bootstrap resamples and its plots (1.5-1.75 s a cell): 466 cells
+    // would not fit in the 45 minutes a full `cargo bench` may take here,
+    // so the plots are left out (the report draws its own charts) and the
+    // bootstrap uses 10 000 resamples.
+    let (warm_up, measure) = match (smoke(), quick) {
+        (true, _) => (50, 100),
+        (false, true) => (500, 1500),
+        (false, false) => (300, 1000),
+    };
     let mut c = Criterion::default()
         .output_directory(&criterion_dir)
         .warm_up_time(Duration::from_millis(warm_up))
         .measurement_time(Duration::from_millis(measure))
-        .sample_size(if smoke() { 10 } else { 20 });
-    // Criterion's own per-benchmark plots took 1.5-1.75 s per cell here,
-    // two thirds of a quick run (0.75 s per cell without): the quick run
-    // leaves them to the full one and has its own charts.
-    if quick || smoke() {
-        c = c.without_plots();
-    }
-    let mut c = c.configure_from_args();
+        .sample_size(if smoke() { 10 } else { 20 })
+        .nresamples(10_000)
+        .without_plots()
+        .configure_from_args();
 
     let filter = filter();
     let mut plan = Plan { cells: Vec::new(), total: 0 };

@@ -11,6 +11,9 @@
 
 use std::path::PathBuf;
 
+#[cfg(feature = "accounting")]
+pub mod alloc_target;
+pub mod arena;
 pub mod contenders;
 pub mod measure;
 pub mod report;

@@ -6,6 +6,8 @@
 //! * [`latency`]: per-operation latency histograms;
 //! * [`leaks`]: garbage over time, stalls, long readers, leaks after drop
 //!   (with the `accounting` feature, which counts them);
+//! * [`smr`]: smr-benchmark's method: fixed-time repeated runs, sampled
+//!   average and peak memory, the read-length sweep, no reclamation;
 //! * [`cost`]: what one more (empty) vector costs;
 //! * [`checks`]: a target checked against a run;
 //! * [`machine`]: which machine and when.
@@ -17,3 +19,5 @@ pub mod latency;
 pub mod leaks;
 pub mod machine;
 pub mod matrix;
+#[cfg(feature = "accounting")]
+pub mod smr;

@@ -21,9 +21,15 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The parts of the page: file, title, the command that writes it.
-const PARTS: [(&str, &str, &str); 2] = [
+const PARTS: [(&str, &str, &str); 4] = [
     ("matrix.md", "Throughput and latency", "cargo bench --bench matrix -- --quick"),
     ("leak-report.md", "Garbage, leaks and stalled threads", "cargo bench --bench leak_report -- --quick"),
+    ("smr.md", "Measured as smr-benchmark measures", "cargo bench --bench smr -- --quick"),
+    (
+        "allocators.md",
+        "Under other allocators",
+        "cargo bench --bench smr --bench smr_jemalloc --bench smr_mimalloc -- --quick",
+    ),
 ];
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\
@@ -51,8 +57,14 @@ window.addEventListener('load', () => {
 
 /// What a section of the given id must hold: tables, charts, or both.
 fn expects(id: &str) -> &'static str {
-    const CHARTED: [&str; 5] =
-        ["throughput", "latency", "garbage-by-threads", "long-running-readers", "stalled-threads"];
+    const CHARTED: [&str; 6] = [
+        "throughput",
+        "latency",
+        "garbage-by-threads",
+        "long-running-readers",
+        "stalled-threads",
+        "read-length-sweep",
+    ];
     match id {
         "garbage-over-time" => "img",
         id if CHARTED.contains(&id) => "table img",

@@ -2,7 +2,7 @@
 //! progress bar, from the data of [`measure`](crate::measure). Calls go one
 //! way: this module reads measurement types; measurement never calls it.
 //!
-//! * [`matrix`], [`latency`], [`leaks`], [`cost`], [`checks`]: each
+//! * [`matrix`], [`latency`], [`leaks`], [`smr`], [`cost`], [`checks`]: each
 //!   section's tables (and charts);
 //! * [`charts`]: the SVG line charts all sections share;
 //! * [`html`]: `target/secvec-report/index.html`, from the Markdown and
@@ -18,3 +18,5 @@ pub mod latency;
 pub mod leaks;
 pub mod matrix;
 pub mod progress;
+#[cfg(feature = "accounting")]
+pub mod smr;

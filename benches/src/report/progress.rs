@@ -27,17 +27,27 @@ pub enum Target {
     LeakReport,
     /// `benches/matrix.rs`.
     Matrix,
+    /// `benches/smr.rs`.
+    Smr,
+    /// `benches/smr_jemalloc.rs`.
+    SmrJemalloc,
+    /// `benches/smr_mimalloc.rs`.
+    SmrMimalloc,
 }
 
 impl Target {
-    /// Both, in cargo's order.
-    pub const ALL: [Target; 2] = [Target::LeakReport, Target::Matrix];
+    /// All of them, in cargo's order.
+    pub const ALL: [Target; 5] =
+        [Target::LeakReport, Target::Matrix, Target::Smr, Target::SmrJemalloc, Target::SmrMimalloc];
 
     /// Cargo's name of the target.
     pub fn name(self) -> &'static str {
         match self {
             Target::LeakReport => "leak_report",
             Target::Matrix => "matrix",
+            Target::Smr => "smr",
+            Target::SmrJemalloc => "smr_jemalloc",
+            Target::SmrMimalloc => "smr_mimalloc",
         }
     }
 
@@ -50,6 +60,8 @@ impl Target {
         let quick_secs = match self {
             Target::LeakReport => 9.0,
             Target::Matrix => 141.0,
+            Target::Smr => 60.0,
+            Target::SmrJemalloc | Target::SmrMimalloc => 15.0,
         };
         if quick { quick_secs } else { 10.0 * quick_secs }
     }
