@@ -1,12 +1,17 @@
 # The benchmark report: the leak report at its quick size (the allocator
-# cross-check needs real runs), the matrix and latency cells in smoke mode
-# (every cell a fraction of a second: the report is built end to end, its
-# numbers mean nothing), then the page rendered by headless Chromium.
+# cross-check needs real runs), the matrix and latency cells and the
+# smr-benchmark-style targets in smoke mode (every cell a fraction of a
+# second: the report is built end to end, its numbers mean nothing), then
+# the page rendered by headless Chromium.
 step "bench: the leak report end to end, with the allocator cross-check"
 cargo bench -p secvec-benches --bench leak_report --locked -- --quick
 
 step "bench: the throughput and latency cells, smoke-sized"
 SECVEC_BENCH_SMOKE=1 cargo bench -p secvec-benches --bench matrix --locked -- --quick
+
+step "bench: the smr-benchmark method and the allocator axis, smoke-sized"
+SECVEC_BENCH_SMOKE=1 cargo bench -p secvec-benches --bench smr --bench smr_jemalloc --bench smr_mimalloc \
+  --locked -- --quick
 
 step "bench: target/secvec-report/index.html renders with every section, table and chart"
 command -v chromium >/dev/null || {

@@ -123,7 +123,8 @@ loom_control() {
 # The report page's sections (ids of its `## ` headings), each checked by
 # report_check.
 REPORT_SECTIONS=(scoreboard throughput latency targets leaks-and-garbage removed-elements garbage-by-threads
-  long-running-readers stalled-threads garbage-over-time cost-of-a-vector)
+  long-running-readers stalled-threads garbage-over-time cost-of-a-vector read-length-sweep
+  against-no-reclamation memory-average-and-peak allocators)
 
 # report_check DIR: DIR/index.html, loaded by headless Chromium, has every
 # section, and its own check (every image rendered, every section holds its
