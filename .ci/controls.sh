@@ -84,3 +84,8 @@ expect_failure "ibr_no_fence under loom (reclaim-ibr's model)" "the reader used 
 expect_failure "ibr_no_birth: a stalled reader holds back everything" "peak_outstanding" \
   env RUSTFLAGS='--cfg secvec_defect="ibr_no_birth"' CARGO_TARGET_DIR=target/defect-ibr \
   cargo test -p secvec-suite --test garbage --locked -- ibr_garbage_is_bounded_by_its_threshold
+
+step "controls 16: an epoch backend whose handles never let the collector advance is caught by the garbage check"
+expect_failure "epoch_no_collect: workers through handles free nothing until the drop" "less than half of what was retired" \
+  env SECVEC_BACKENDS=epoch RUSTFLAGS='--cfg secvec_defect="epoch_no_collect"' CARGO_TARGET_DIR=target/defect-epoch \
+  cargo test -p secvec-suite --test conformance --locked -- garbage_is_freed_while_threads_progress_through_handles

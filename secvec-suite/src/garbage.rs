@@ -36,10 +36,36 @@ pub enum Reader {
     RefreshingHandle,
 }
 
+/// How the workers reach the vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workers {
+    /// Each operation on its own (`SecVec::push`, `SecVec::pop`).
+    Plain,
+    /// Each worker through one handle ([`SecVec::pin`]), refreshed every
+    /// [`REFRESH_EVERY`] operations: the reclaimer must free garbage even
+    /// when no thread ever pins afresh.
+    Handles,
+}
+
+/// How often a worker of [`Workers::Handles`] refreshes its handle (as
+/// often as the benchmarks' workers do).
+pub const REFRESH_EVERY: usize = 1024;
+
 /// Runs `threads` workers doing push/pop 50/50 (`ops` each) on a fresh
 /// vector while the calling thread samples outstanding garbage as fast as it
 /// can (it yields between samples; no sleeps), acting as `reader` says.
 pub fn measure_garbage<R: Reclaimer>(threads: usize, ops: usize, reader: Reader) -> GarbageRun {
+    measure_garbage_with::<R>(threads, ops, reader, Workers::Plain)
+}
+
+/// [`measure_garbage`], with the workers reaching the vector as `workers`
+/// says.
+pub fn measure_garbage_with<R: Reclaimer>(
+    threads: usize,
+    ops: usize,
+    reader: Reader,
+    workers: Workers,
+) -> GarbageRun {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let v = SecVec::<u64, R>::new();
     let stats = v.stats();
@@ -54,11 +80,28 @@ pub fn measure_garbage<R: Reclaimer>(threads: usize, ops: usize, reader: Reader)
         for t in 0..threads {
             let (v, running) = (&v, &running);
             s.spawn(move || {
-                for i in 0..ops {
-                    if (i + t) % 2 == 0 {
-                        v.push(i as u64);
-                    } else {
-                        v.pop();
+                match workers {
+                    Workers::Plain => {
+                        for i in 0..ops {
+                            if (i + t) % 2 == 0 {
+                                v.push(i as u64);
+                            } else {
+                                v.pop();
+                            }
+                        }
+                    }
+                    Workers::Handles => {
+                        let mut h = v.pin();
+                        for i in 0..ops {
+                            if (i + t) % 2 == 0 {
+                                h.push(i as u64);
+                            } else {
+                                h.pop();
+                            }
+                            if i % REFRESH_EVERY == REFRESH_EVERY - 1 {
+                                h.refresh();
+                            }
+                        }
                     }
                 }
                 running.fetch_sub(1, Ordering::Release);

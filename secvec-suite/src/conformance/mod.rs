@@ -168,7 +168,8 @@ macro_rules! __conformance_accounting_checks {
                 reclaimed_descriptors_are_recycled, a_batch_is_one_descriptor }
             hostile { exiting_and_new_thread_share_nothing, operations_from_thread_local_destructors }
             leaked_guard { leaked_guard_then_drop }
-            garbage { garbage_is_freed_while_threads_progress }
+            garbage { garbage_is_freed_while_threads_progress,
+                garbage_is_freed_while_threads_progress_through_handles }
             shared { vectors_in_one_domain_keep_their_own_accounting, a_dropped_vector_leaves_its_garbage_to_the_domain,
                 the_last_reclaim_frees_a_dropped_vectors_home, the_domain_outlives_its_handle }
         }
