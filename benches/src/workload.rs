@@ -117,8 +117,9 @@ impl Workload {
     /// The push/pop workload on `u64`s, the one most sections report.
     pub const PUSH_POP: Workload = Workload::of(Mix::PushPop);
 
-    /// All workloads of the matrix, in report order.
-    pub const ALL: [Workload; 12] = [
+    /// All workloads of the matrix, in report order (the writes through
+    /// handles last: they show what the guard costs a write).
+    pub const ALL: [Workload; 14] = [
         Workload::of(Mix::Push),
         Workload::of(Mix::Pop),
         Workload::PUSH_POP,
@@ -131,6 +132,8 @@ impl Workload {
         Workload::of(Mix::GetOnly).strings(),
         Workload::of(Mix::ReadHeavy).strings(),
         Workload::of(Mix::Extend64),
+        Workload::of(Mix::Push).through_handles(),
+        Workload::PUSH_POP.through_handles(),
     ];
 
     /// Its name in benchmark ids, file names and tables: the mix's, then
@@ -194,5 +197,6 @@ mod tests {
         assert_eq!(names.len(), Workload::ALL.len());
         assert_eq!(Workload::ALL[7].name(), "read-heavy-pinned");
         assert_eq!(Workload::ALL[9].name(), "get-string");
+        assert_eq!(Workload::ALL[13].name(), "push-pop-pinned");
     }
 }
