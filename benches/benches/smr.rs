@@ -70,8 +70,10 @@ fn main() {
          ## Read-length sweep\n\nOne thread reads elements `0..n` of the vector through one handle, pass \
          after pass (refreshing it between passes), while one more pushes and pops: smr-benchmark's \
          long-running readers, one thread per core here. Epochs and seize cannot free anything retired \
-         during a pass, so their garbage grows with the read length; hazard pointers and interval-based \
-         reclamation do not depend on it.\n\n{sweep}\n\
+         during a pass, so their garbage grows with the read length. Hazard pointers hold only what the \
+         reader points at. Interval-based reclamation bounds what a *stalled* thread holds, not an \
+         active long reader: the reader's reservation stretches from the era its pass began to the \
+         current one, which covers everything born and retired during the pass.\n\n{sweep}\n\
          ## Against no reclamation\n\nEach backend's throughput as a ratio to `none` in the same cell: \
          the leak backend whose writers allocate from {reserved_mib} MiB reserved and touched before \
          anything is timed (no frees, no page faults; the region is reused from run to run). The leak \

@@ -128,9 +128,10 @@ pub fn sweep_markdown(dir: &Path, cells: &[Cell], lengths: &[usize]) -> String {
         Axis::log("objects"),
         avg,
     ));
+    md.push_str(&growth_markdown(cells, lengths));
     let _ = write!(
         md,
-        "Readers, M elements/s:\n\n{}\nWriters, Mops/s:\n\n{}\nPeak garbage (objects):\n\n{}\n\
+        "\nReaders, M elements/s:\n\n{}\nWriters, Mops/s:\n\n{}\nPeak garbage (objects):\n\n{}\n\
          Average garbage (objects):\n\n{}\nPeak bytes held beyond the empty vector (KiB):\n\n{}\n",
         sweep_table(cells, lengths, |c| fmt_spread(c.spread(|r| r.read_rate), 1e6, 0)),
         sweep_table(cells, lengths, |c| fmt_spread(c.spread(|r| r.write_rate), 1e6, 1)),
@@ -142,7 +143,8 @@ pub fn sweep_markdown(dir: &Path, cells: &[Cell], lengths: &[usize]) -> String {
 }
 
 /// Every backend's throughput as a ratio to no reclamation in the same
-/// cells, and whether the baseline is the fastest in each.
+/// cells; per backend, the geometric mean of its ratios over the cells
+/// without readers; and where the baseline is the fastest.
 pub fn baseline_markdown(cells: &[Cell], names: &[String]) -> String {
     let backends: Vec<&str> = backends_in(cells).into_iter().filter(|&b| b != NONE).collect();
     let mut md = String::from("| cell | none, M/s |");
@@ -152,9 +154,12 @@ pub fn baseline_markdown(cells: &[Cell], names: &[String]) -> String {
     md.push_str("\n|---|---:|");
     md.push_str(&"---:|".repeat(backends.len()));
     md.push('\n');
-    // (rows compared, rows where none is the fastest, the slowest ratio
-    // of none to the best backend), for writers and for readers.
-    let mut tally = [(0, 0, f64::INFINITY); 2];
+    // Per kind of row (writers without readers, writers beside readers,
+    // readers): rows, rows where none is the fastest, and the lowest
+    // ratio of none to the fastest backend.
+    let mut tally = [(0, 0, f64::INFINITY); 3];
+    // Per backend: sum of log ratios and count, over cells without readers.
+    let mut logs = vec![(0.0f64, 0u32); backends.len()];
     for name in names {
         for (readers, what) in [(false, ""), (true, " (readers)")] {
             let rate = move |r: &crate::measure::smr::Run| if readers { r.read_rate } else { r.write_rate };
@@ -163,41 +168,79 @@ pub fn baseline_markdown(cells: &[Cell], names: &[String]) -> String {
             if base == 0.0 {
                 continue;
             }
+            let kind = match (none.spec.read_len.is_some(), readers) {
+                (false, _) => 0,
+                (true, false) => 1,
+                (true, true) => 2,
+            };
             let _ = write!(md, "| {name}{what} | {} |", fmt_spread(none.spread(rate), 1e6, 1));
             let mut best = 0.0f64;
-            for b in &backends {
+            for (k, b) in backends.iter().enumerate() {
                 match find(cells, name, b) {
                     Some(c) => {
                         let v = c.spread(rate).median;
                         best = best.max(v);
                         let _ = write!(md, " {:.2}x |", v / base);
+                        if kind == 0 && v > 0.0 {
+                            logs[k] = (logs[k].0 + (v / base).ln(), logs[k].1 + 1);
+                        }
                     }
                     None => md.push_str(" – |"),
                 }
             }
             md.push('\n');
-            let t = &mut tally[usize::from(readers)];
+            let t = &mut tally[kind];
             t.0 += 1;
             t.1 += usize::from(base >= best);
             t.2 = t.2.min(base / best.max(f64::MIN_POSITIVE));
         }
     }
+    md.push_str("| geometric mean, cells without readers | |");
+    for &(sum, n) in &logs {
+        if n == 0 {
+            md.push_str(" – |");
+        } else {
+            let _ = write!(md, " {:.2}x |", (sum / f64::from(n)).exp());
+        }
+    }
+    md.push('\n');
+    let mut ranked: Vec<(f64, &str)> = logs
+        .iter()
+        .zip(&backends)
+        .filter(|((_, n), _)| *n > 0)
+        .map(|(&(sum, n), b)| ((sum / f64::from(n)).exp(), *b))
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let ranking: Vec<String> = ranked.iter().map(|(g, b)| format!("{b} {g:.2}x")).collect();
+    let kinds = ["cells without readers", "the sweep's writers", "the sweep's readers"];
+    let mut verdict = String::new();
+    for (k, (rows, fastest, low)) in tally.into_iter().enumerate() {
+        if rows > 0 {
+            let _ = write!(
+                verdict,
+                "{}{}: {fastest} of {rows}{}",
+                if verdict.is_empty() { "" } else { "; " },
+                kinds[k],
+                if fastest < rows {
+                    format!(" (where it is not, down to {low:.2}x of the fastest)")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
     let overflow: u64 = cells.iter().filter_map(|c| c.arena_overflows).sum();
-    let [w, r] = tally;
     let _ = write!(
         md,
-        "\nWriters: `none` is at least as fast as every reclaiming backend in {} of {} rows (medians; \
-         where it is not, it reaches {:.2}x of the fastest). Readers beside a writer: {} of {} rows \
-         (down to {:.2}x). Readers and the writer compete for the vector's `current` pointer and each \
-         new descriptor (every read loads them): the faster the writer, the more of the readers' loads \
-         miss, so a backend with slower writes has faster readers, and no reclamation (the fastest \
-         writer) is not the fastest for its readers. Its arena ran out {overflow} times in this run{}.\n",
-        w.1,
-        w.0,
-        if w.0 > 0 { w.2.min(1.0) } else { 1.0 },
-        r.1,
-        r.0,
-        if r.0 > 0 { r.2.min(1.0) } else { 1.0 },
+        "\nAgainst no reclamation over the cells without readers (geometric means, cheapest first): \
+         **{}**. Rows where `none` is \
+         at least as fast as every reclaiming backend (medians): {verdict}. Where it is not: memory that \
+         is never reused is never in cache (each `extend-64` batch writes about 600 fresh bytes, which the \
+         reclaiming backends take warm from their pools), and in the sweep the reader and the writer \
+         compete for the vector's `current` pointer and each new descriptor, which every read loads: \
+         the faster one side runs, the more of the other's loads miss. Its arena ran out {overflow} \
+         times in this run{}.\n",
+        if ranking.is_empty() { "–".to_string() } else { ranking.join(", ") },
         if overflow > 0 {
             " (those allocations went to the system allocator, page faults included)"
         } else {
@@ -205,6 +248,35 @@ pub fn baseline_markdown(cells: &[Cell], names: &[String]) -> String {
         }
     );
     md
+}
+
+/// For each backend, the first read length from which its peak garbage
+/// stays above twice its lowest peak over the sweep (the sweep's answer
+/// to "from which read length does garbage stop being bounded"; the
+/// lowest rather than the first, because one length's peak can be
+/// inflated by when a collector happened to run).
+pub fn growth_markdown(cells: &[Cell], lengths: &[usize]) -> String {
+    let mut grows = Vec::new();
+    let mut flat = Vec::new();
+    for b in backends_in(cells).into_iter().filter(|&b| b != NONE) {
+        let peaks: Vec<Option<f64>> = lengths
+            .iter()
+            .map(|&n| find(cells, &sweep_spec(n).name(), b).map(|c| c.spread(|r| r.garbage.peak).median))
+            .collect();
+        let Some(low) = peaks.iter().flatten().copied().reduce(f64::min) else { continue };
+        let from =
+            (0..peaks.len()).find(|&i| peaks[i..].iter().all(|p| p.is_some_and(|p| p > 2.0 * low.max(1.0))));
+        match from {
+            Some(i) => grows.push(format!("{b} from 2^{}", lengths[i].trailing_zeros())),
+            None => flat.push(b.to_string()),
+        }
+    }
+    format!(
+        "Peak garbage grows with the read length (stays above twice its lowest peak of the sweep from \
+         that length on): {}. Stays within twice it: {}.\n",
+        if grows.is_empty() { "none".into() } else { grows.join(", ") },
+        if flat.is_empty() { "none".into() } else { flat.join(", ") },
+    )
 }
 
 /// Average and peak garbage and bytes of the standard cells.
@@ -309,4 +381,49 @@ pub fn write_allocators(dir: &Path, allocator: &str, cells: &[Cell]) -> std::io:
         allocators_markdown(&all)
     );
     std::fs::write(dir.join("allocators.md"), md)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measure::smr::{Run, Sampled};
+
+    fn cell(backend: &'static str, n: usize, peak: f64, write_rate: f64) -> Cell {
+        let run = Run {
+            secs: 1.0,
+            write_rate,
+            read_rate: 0.0,
+            garbage: Sampled { avg: peak / 2.0, peak },
+            bytes: Sampled::default(),
+        };
+        Cell { spec: sweep_spec(n), backend, allocator: "system", runs: vec![run], arena_overflows: None }
+    }
+
+    #[test]
+    fn growth_names_where_garbage_stops_being_bounded() {
+        let lengths = [1 << 10, 1 << 12, 1 << 14, 1 << 16];
+        let mut cells = Vec::new();
+        for (i, &n) in lengths.iter().enumerate() {
+            cells.push(cell("flat", n, 66.0, 1.0));
+            // Above twice its first peak from 2^16 on (the spike at 2^12 does not count).
+            cells.push(cell("grows", n, [100.0, 250.0, 150.0, 900.0][i], 1.0));
+        }
+        let md = growth_markdown(&cells, &lengths);
+        assert!(md.contains("grows from 2^16"), "{md}");
+        assert!(md.contains("Stays within twice it: flat."), "{md}");
+    }
+
+    #[test]
+    fn the_baseline_table_divides_by_none_and_names_the_cheapest() {
+        let n = 1 << 10;
+        let cells = vec![cell(NONE, n, 0.0, 10e6), cell("slow", n, 0.0, 2e6), cell("fast", n, 0.0, 8e6)];
+        let mut spec_free = cells.clone();
+        for c in &mut spec_free {
+            c.spec.read_len = None; // a cell without readers
+        }
+        let md = baseline_markdown(&spec_free, &[spec_free[0].spec.name()]);
+        assert!(md.contains("| 0.20x | 0.80x |"), "{md}");
+        assert!(md.contains("**fast 0.80x, slow 0.20x**"), "{md}");
+        assert!(md.contains("cells without readers: 1 of 1"), "{md}");
+    }
 }
