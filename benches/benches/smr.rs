@@ -13,10 +13,7 @@ use secvec_benches::measure::smr::{self, Cell, Plan, STANDARD};
 use secvec_benches::measure::{leaks, machine};
 use secvec_benches::report::progress::{Progress, Target};
 use secvec_benches::{report, report_dir, smoke};
-use secvec_core::Reclaimer;
 use secvec_suite::alloc::Counting;
-use secvec_suite::backends::SuiteBackend;
-use secvec_suite::for_each_backend;
 use std::alloc::System;
 
 #[global_allocator]
@@ -40,21 +37,13 @@ fn main() {
     let lengths = smr::read_lengths(smoke(), quick);
     let per_cell = smr::reclaiming() + 1;
     let mut bar = Progress::start(Target::Smr, quick, (lengths.len() + STANDARD.len()) * per_cell);
-    let mut cells: Vec<Cell> = Vec::new();
-    let mut run_cell = |spec: smr::Spec, cells: &mut Vec<Cell>| {
-        for_each_backend!(|R| if R::RECLAIMS {
-            bar.cell(&format!("smr: {} / {}", spec.name(), R::CONTENDER));
-            cells.push(smr::cell_of::<R>(spec, plan, ALLOCATOR));
-        });
-        bar.cell(&format!("smr: {} / {}", spec.name(), smr::NONE));
-        cells.push(smr::baseline_of(spec, plan, ALLOCATOR));
-    };
-    for &n in &lengths {
-        run_cell(smr::sweep_spec(n), &mut cells);
-    }
-    for spec in STANDARD {
-        run_cell(spec, &mut cells);
-    }
+    let mut each = |what: &str| bar.cell(&format!("smr: {what}"));
+    let cells: Vec<Cell> = lengths
+        .iter()
+        .map(|&n| smr::sweep_spec(n))
+        .chain(STANDARD)
+        .flat_map(|spec| smr::every_backend(spec, plan, ALLOCATOR, true, &mut each))
+        .collect();
     bar.finish();
 
     let dir = report_dir();

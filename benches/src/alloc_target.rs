@@ -14,7 +14,7 @@ pub fn main(target: Target, allocator: &'static str) {
     let plan = Plan::of(smoke(), quick);
     crate::measure::leaks::grow_thread_bookkeeping();
     let mut bar = Progress::start(target, quick, STANDARD.len() * smr::reclaiming());
-    let cells = smr::standard(plan, allocator, |what| bar.cell(&format!("allocators: {what}")));
+    let cells = smr::standard(plan, allocator, |what| bar.cell(&format!("allocators: {what} / {allocator}")));
     bar.finish();
     let dir = report_dir();
     report::smr::write_allocators(&dir, allocator, &cells).expect("write allocators.md");

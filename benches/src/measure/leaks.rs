@@ -249,10 +249,20 @@ pub fn measure<R: SuiteBackend, E: TestElem>(sc: Scenario, threads: usize, ops: 
 /// after pass, refreshing the handle between passes, until `stop`;
 /// returns the elements read.
 pub fn long_reader<E: TestElem, R: SuiteBackend>(v: &SecVec<E, R>, stop: &AtomicBool) -> u64 {
+    read_passes(v, stop, None)
+}
+
+/// The same reading the first `len` elements in each pass (the whole
+/// vector if `None`).
+pub fn read_passes<E: TestElem, R: SuiteBackend>(
+    v: &SecVec<E, R>,
+    stop: &AtomicBool,
+    len: Option<usize>,
+) -> u64 {
     let mut h = v.pin();
     let mut read = 0;
     while !stop.load(Ordering::Acquire) {
-        for i in 0..h.len() {
+        for i in 0..len.unwrap_or_else(|| h.len()) {
             if let Some(e) = h.get_ref(i) {
                 std::hint::black_box(e.key());
                 read += 1;

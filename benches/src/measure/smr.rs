@@ -248,21 +248,8 @@ fn once<R: SuiteBackend, E: TestElem>(spec: Spec, secs: f64, in_arena: bool) -> 
         .collect();
     let reader_threads: Vec<_> = (0..readers)
         .map(|_| {
-            let (stop, n) = (Arc::clone(&stop), spec.read_len.unwrap_or(0));
-            spawn(Box::new(move |v| {
-                let mut h = v.0.pin();
-                let mut read = 0;
-                while !stop.load(Ordering::Relaxed) {
-                    for i in 0..n {
-                        if let Some(e) = h.get_ref(i) {
-                            std::hint::black_box(e.key());
-                            read += 1;
-                        }
-                    }
-                    h.refresh();
-                }
-                read
-            }))
+            let (stop, n) = (Arc::clone(&stop), spec.read_len);
+            spawn(Box::new(move |v| crate::measure::leaks::read_passes(&v.0, &stop, n)))
         })
         .collect();
     start_line.wait();
@@ -340,18 +327,32 @@ pub fn baseline_of(spec: Spec, plan: Plan, allocator: &'static str) -> Cell {
     }
 }
 
-/// The [`STANDARD`] cells on every reclaiming backend under `allocator`
-/// (the global allocator this process installed), announcing each cell to
-/// `each` first.
-pub fn standard(plan: Plan, allocator: &'static str, mut each: impl FnMut(&str)) -> Vec<Cell> {
+/// `spec` on every reclaiming backend under `allocator` (the global
+/// allocator this process installed), then, with `with_baseline`, on
+/// [`NONE`]; each cell is announced to `each` (`spec / backend`) first.
+pub fn every_backend(
+    spec: Spec,
+    plan: Plan,
+    allocator: &'static str,
+    with_baseline: bool,
+    each: &mut impl FnMut(&str),
+) -> Vec<Cell> {
     let mut out = Vec::new();
-    for spec in STANDARD {
-        secvec_suite::for_each_backend!(|R| if R::RECLAIMS {
-            each(&format!("{} / {} / {allocator}", spec.name(), R::CONTENDER));
-            out.push(cell_of::<R>(spec, plan, allocator));
-        });
+    secvec_suite::for_each_backend!(|R| if R::RECLAIMS {
+        each(&format!("{} / {}", spec.name(), R::CONTENDER));
+        out.push(cell_of::<R>(spec, plan, allocator));
+    });
+    if with_baseline {
+        each(&format!("{} / {NONE}", spec.name()));
+        out.push(baseline_of(spec, plan, allocator));
     }
     out
+}
+
+/// The [`STANDARD`] cells on every reclaiming backend (see
+/// [`every_backend`]).
+pub fn standard(plan: Plan, allocator: &'static str, mut each: impl FnMut(&str)) -> Vec<Cell> {
+    STANDARD.into_iter().flat_map(|spec| every_backend(spec, plan, allocator, false, &mut each)).collect()
 }
 
 /// Reclaiming backends (what [`standard`] runs per cell).

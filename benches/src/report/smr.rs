@@ -23,14 +23,20 @@ pub const SMOKE_NOTE: &str = " **A smoke run** (`SECVEC_BENCH_SMOKE`): every run
 pub const NOISY_NOTE: &str = "Each value is the median of the runs, with their min–max; † marks a \
                               cell whose runs differ by more than 30% of the median.";
 
-fn backends_in(cells: &[Cell]) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
+/// `f` of every cell, each value once, in the order of first appearance.
+fn first_seen<T: PartialEq>(cells: &[Cell], f: impl Fn(&Cell) -> T) -> Vec<T> {
+    let mut out = Vec::new();
     for c in cells {
-        if !out.contains(&c.backend) {
-            out.push(c.backend);
+        let v = f(c);
+        if !out.contains(&v) {
+            out.push(v);
         }
     }
     out
+}
+
+fn backends_in(cells: &[Cell]) -> Vec<&'static str> {
+    first_seen(cells, |c| c.backend)
 }
 
 fn find<'c>(cells: &'c [Cell], name: &str, backend: &str) -> Option<&'c Cell> {
@@ -304,18 +310,8 @@ pub fn memory_markdown(cells: &[Cell], names: &[String]) -> String {
 /// The allocator axis: one row per backend and cell, one column per
 /// allocator.
 pub fn allocators_markdown(cells: &[Cell]) -> String {
-    let mut allocators: Vec<&str> = Vec::new();
-    for c in cells {
-        if !allocators.contains(&c.allocator) {
-            allocators.push(c.allocator);
-        }
-    }
-    let mut names: Vec<String> = Vec::new();
-    for c in cells {
-        if !names.contains(&c.spec.name()) {
-            names.push(c.spec.name());
-        }
-    }
+    let allocators = first_seen(cells, |c| c.allocator);
+    let names = first_seen(cells, |c| c.spec.name());
     let mut md = String::from("| cell | backend |");
     for a in &allocators {
         let _ = write!(md, " {a}, M/s |");
