@@ -200,8 +200,10 @@ pub fn count(filter: &str) -> usize {
 
 /// Checks of the latency targets: P12 (push/pop at 2 threads, each
 /// reclaiming backend's p99 at most 3x std `Mutex<Vec>`'s) and P13 (push/pop
-/// at 1 thread, each reclaiming backend's p99.99 at most 2 µs). Checks
-/// whose cells did not run are left out.
+/// at 1 thread, each reclaiming backend's p99.99 at most 5x std
+/// `Mutex<Vec>`'s). Both are ratios within one run: a tail in microseconds
+/// does not travel between CPUs. Checks whose cells did not run are left
+/// out.
 pub fn targets(cells: &[LatencyCell]) -> Vec<Check> {
     let at = |c: &str, t: usize, p: &str| {
         cells
@@ -210,24 +212,13 @@ pub fn targets(cells: &[LatencyCell]) -> Vec<Check> {
             .and_then(|x| x.at(p))
     };
     let mut out = Vec::new();
-    for b in secvec_suite::backends::reclaiming_contenders() {
-        if let (Some(p99), Some(base)) = (at(b, 2, "p99"), at(REFERENCE, 2, "p99")) {
-            let what = format!("push-pop 2 thr p99, {b} / {REFERENCE}");
-            let measured = p99 as f64 / base.max(1) as f64;
-            out.push(Check { target: "P12", what, measured, needed: 3.0, at_most: true, unit: "x" });
-        }
-    }
-    for b in secvec_suite::backends::reclaiming_contenders() {
-        if let Some(p) = at(b, 1, "p99.99") {
-            let what = format!("push-pop 1 thr p99.99, {b}");
-            out.push(Check {
-                target: "P13",
-                what,
-                measured: p as f64,
-                needed: 2000.0,
-                at_most: true,
-                unit: " ns",
-            });
+    for (target, threads, percentile, needed) in [("P12", 2, "p99", 3.0), ("P13", 1, "p99.99", 5.0)] {
+        for b in secvec_suite::backends::reclaiming_contenders() {
+            if let (Some(p), Some(base)) = (at(b, threads, percentile), at(REFERENCE, threads, percentile)) {
+                let what = format!("push-pop {threads} thr {percentile}, {b} / {REFERENCE}");
+                let measured = p as f64 / base.max(1) as f64;
+                out.push(Check { target, what, measured, needed, at_most: true, unit: "x" });
+            }
         }
     }
     out
@@ -278,10 +269,12 @@ mod tests {
     #[test]
     fn the_latency_targets_are_upper_bounds() {
         let backend = secvec_suite::backends::reclaiming_contenders()[0];
-        let fast = [cell(REFERENCE, 2, 100, 200), cell(backend, 2, 300, 400), cell(backend, 1, 100, 2000)];
+        let reference = [cell(REFERENCE, 2, 100, 200), cell(REFERENCE, 1, 50, 400)];
+        let fast = [reference[0].clone(), reference[1].clone(), cell(backend, 2, 300, 400), cell(backend, 1, 100, 2000)];
         let checks = targets(&fast);
+        assert_eq!(checks.iter().filter(|c| c.what.contains(backend)).count(), 2, "{checks:?}");
         assert!(checks.iter().filter(|c| c.what.contains(backend)).all(Check::met), "{checks:?}");
-        let slow = [cell(REFERENCE, 2, 100, 200), cell(backend, 2, 301, 400), cell(backend, 1, 100, 2001)];
+        let slow = [reference[0].clone(), reference[1].clone(), cell(backend, 2, 301, 400), cell(backend, 1, 100, 2001)];
         let checks = targets(&slow);
         let failed: Vec<&str> = checks.iter().filter(|c| !c.met()).map(|c| c.target).collect();
         assert_eq!(failed, ["P12", "P13"], "{checks:?}");

@@ -78,8 +78,9 @@ pub fn json(cells: &[Cell], checks: &[Check], meta: Value) -> Value {
 
 /// Checks the throughput targets (P1-P5 of the performance issue, P1, P2,
 /// P8 and P9 as the handles issue redefined them, P10 of batches, P18 and
-/// P19 of the robust backends) against the cells of one run. Checks whose
-/// cells did not run are left out.
+/// P19 of the robust backends, P20-P22 of single writes against locks)
+/// against the cells of one run. Checks whose cells did not run are left
+/// out.
 pub fn targets(cells: &[Cell]) -> Vec<Check> {
     let mops = |w: &str, c: &str, t: usize| {
         cells.iter().find(|x| x.workload == w && x.contender == c && x.threads == t).map(|x| x.mops)
@@ -167,5 +168,60 @@ pub fn targets(cells: &[Cell]) -> Vec<Check> {
         against("get-pinned", asym, "get", "boxcar", 1),
         0.8,
     );
+    // Single writes against locks: at one thread the epoch-style backends
+    // at half a std `Mutex`, under contention the best backend at a
+    // parking_lot `Mutex` (2 threads) or half of one (8 threads).
+    for w in ["push", "push-pop"] {
+        for b in fast {
+            check("P20", format!("{w} 1 thr, {b} / std-mutex"), ratio(w, b, "std-mutex", 1), 0.5);
+        }
+    }
+    let best_of = |w: &str, t| best(w, t).zip(mops(w, "pl-mutex", t)).map(|(b, m)| b / m);
+    check("P21", "push-pop 2 thr, best backend / pl-mutex".into(), best_of("push-pop", 2), 1.0);
+    for w in ["push-pop", "push"] {
+        check("P22", format!("{w} 8 thr, best backend / pl-mutex"), best_of(w, 8), 0.5);
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secvec_suite::backends::{Epoch, Seize, SuiteBackend};
+
+    fn cell(workload: &str, contender: &'static str, threads: usize, mops: f64) -> Cell {
+        Cell { workload: workload.into(), contender, threads, mops }
+    }
+
+    /// The single-write targets against locks, at their bounds: met at the
+    /// bound, missed just below it, and left out when a cell did not run.
+    #[test]
+    fn the_write_targets_compare_single_writes_with_locks() {
+        let cells = |scale: f64| {
+            let mut cells = Vec::new();
+            for w in ["push", "push-pop"] {
+                cells.push(cell(w, REFERENCE, 1, 10.0));
+                cells.push(cell(w, Epoch::CONTENDER, 1, 5.0 * scale));
+                cells.push(cell(w, Seize::CONTENDER, 1, 5.0 * scale));
+                cells.push(cell(w, "pl-mutex", 8, 10.0));
+                cells.push(cell(w, Epoch::CONTENDER, 8, 5.0 * scale));
+            }
+            cells.push(cell("push-pop", "pl-mutex", 2, 10.0));
+            cells.push(cell("push-pop", Seize::CONTENDER, 2, 10.0 * scale));
+            targets(&cells)
+        };
+        let of = |checks: &[Check], target: &str| -> Vec<bool> {
+            checks.iter().filter(|c| c.target == target).map(Check::met).collect()
+        };
+        let at_bound = cells(1.0);
+        assert_eq!(of(&at_bound, "P20"), [true; 4], "{at_bound:?}");
+        assert_eq!(of(&at_bound, "P21"), [true], "{at_bound:?}");
+        assert_eq!(of(&at_bound, "P22"), [true; 2], "{at_bound:?}");
+        let below = cells(0.99);
+        assert_eq!(of(&below, "P20"), [false; 4], "{below:?}");
+        assert_eq!(of(&below, "P21"), [false], "{below:?}");
+        assert_eq!(of(&below, "P22"), [false; 2], "{below:?}");
+        let none = targets(&[cell("push", REFERENCE, 1, 10.0)]);
+        assert!(none.iter().all(|c| !["P20", "P21", "P22"].contains(&c.target)), "{none:?}");
+    }
 }
