@@ -270,11 +270,21 @@ mod tests {
     fn the_latency_targets_are_upper_bounds() {
         let backend = secvec_suite::backends::reclaiming_contenders()[0];
         let reference = [cell(REFERENCE, 2, 100, 200), cell(REFERENCE, 1, 50, 400)];
-        let fast = [reference[0].clone(), reference[1].clone(), cell(backend, 2, 300, 400), cell(backend, 1, 100, 2000)];
+        let fast = [
+            reference[0].clone(),
+            reference[1].clone(),
+            cell(backend, 2, 300, 400),
+            cell(backend, 1, 100, 2000),
+        ];
         let checks = targets(&fast);
         assert_eq!(checks.iter().filter(|c| c.what.contains(backend)).count(), 2, "{checks:?}");
         assert!(checks.iter().filter(|c| c.what.contains(backend)).all(Check::met), "{checks:?}");
-        let slow = [reference[0].clone(), reference[1].clone(), cell(backend, 2, 301, 400), cell(backend, 1, 100, 2001)];
+        let slow = [
+            reference[0].clone(),
+            reference[1].clone(),
+            cell(backend, 2, 301, 400),
+            cell(backend, 1, 100, 2001),
+        ];
         let checks = targets(&slow);
         let failed: Vec<&str> = checks.iter().filter(|c| !c.met()).map(|c| c.target).collect();
         assert_eq!(failed, ["P12", "P13"], "{checks:?}");
