@@ -14,10 +14,11 @@
 //! Prints nanoseconds per instruction, the minimum of 7 runs of 10 million,
 //! each with the loop's own cost (the plain store's) subtracted.
 //!
-//! Then what a write at two threads pays on top: one cache line moving
-//! from one core to the other, measured as half the round trip of a value
-//! two threads hand back and forth (the minimum of 7 runs of 1 million
-//! hand-offs). A write on a contended vector moves several lines (`current`,
+//! Then what a write at two threads pays on top: a value two threads hand
+//! back and forth, each waiting for the other's write (the minimum of 7
+//! runs of 1 million hand-offs). A hand-off is a read that misses (the
+//! line comes over) and a write that takes the line for itself: two
+//! transfers between the cores. A write on a contended vector moves several lines (`current`,
 //! the descriptor it reads, the slot it completes); a lock moves its word
 //! and the data.
 
@@ -70,12 +71,16 @@ fn main() {
     for (name, ns) in rows {
         println!("{name}: {:.2} ns", (ns - store).max(0.0));
     }
-    println!("a cache line moving between two cores: {:.1} ns", handoff_ns());
+    println!(
+        "a hand-off between two cores (a read miss, then a write taking the line): {:.1} ns",
+        handoff_ns()
+    );
     black_box((&word, &wide));
 }
 
-/// Half the round trip of a counter two threads take turns to increment:
-/// each increment waits for the other thread's, so each one moves the line.
+/// One hand-off of a counter two threads take turns to increment: each
+/// increment waits for the other thread's, so each one moves the line over
+/// and takes it back.
 fn handoff_ns() -> f64 {
     const HANDOFFS: u64 = 1_000_000;
     (0..RUNS)
