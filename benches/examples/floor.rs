@@ -18,9 +18,9 @@
 //! back and forth, each waiting for the other's write (the minimum of 7
 //! runs of 1 million hand-offs). A hand-off is a read that misses (the
 //! line comes over) and a write that takes the line for itself: two
-//! transfers between the cores. A write on a contended vector moves several lines (`current`,
-//! the descriptor it reads, the slot it completes); a lock moves its word
-//! and the data.
+//! transfers between the cores. A write on a contended vector moves
+//! several lines (`current`, the descriptor it reads, the slot it
+//! completes); a lock moves its word and the data.
 
 use portable_atomic::AtomicU128;
 use std::hint::black_box;
