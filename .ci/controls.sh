@@ -89,3 +89,7 @@ step "controls 16: an epoch backend whose handles never let the collector advanc
 expect_failure "epoch_no_collect: workers through handles free nothing until the drop" "less than half of what was retired" \
   env SECVEC_BACKENDS=epoch RUSTFLAGS='--cfg secvec_defect="epoch_no_collect"' CARGO_TARGET_DIR=target/defect-epoch \
   cargo test -p secvec-suite --test conformance --locked -- garbage_is_freed_while_threads_progress_through_handles
+
+step "controls 17: combining that names a claim without carrying its element, or keeps a claim through a failed CAS, is caught by loom"
+loom_control combine_lost loom a_push_that_lost_its_cas_is_carried_by_the_next "$NOT_LINEARIZABLE"
+loom_control combine_keep_claim loom a_push_that_lost_its_cas_is_carried_by_the_next "$NOT_LINEARIZABLE"

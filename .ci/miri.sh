@@ -40,6 +40,9 @@ for b in "${BACKENDS[@]}"; do
   SECVEC_BACKENDS=$b MIRIFLAGS="$flags -Zmiri-many-seeds=1..3" \
     cargo +nightly miri test --locked "${SUITE[@]}" -- "${CONCURRENT[@]}"
 done
+step "miri: combining forced (every push announces its element first), the concurrency checks on hazard-asym"
+SECVEC_BACKENDS=hazard-asym MIRIFLAGS="$(miri_flags hazard-asym)" RUSTFLAGS="--cfg secvec_force_combining" \
+  CARGO_TARGET_DIR=target/miri-force-combining cargo +nightly miri test --locked "${SUITE[@]}" -- concurrent::
 step "miri: zero-sized elements without accounting, every backend"
 for b in "${BACKENDS[@]}"; do
   SECVEC_BACKENDS=$b MIRIFLAGS="$(miri_flags "$b")" cargo +nightly miri test --locked -p secvec-suite \

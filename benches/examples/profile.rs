@@ -30,8 +30,8 @@ fn cell<C: Contender>(name: &str, workload: Workload, threads: usize, ops: usize
     if let Some(s) = c.stats() {
         println!(
             "  descriptors: allocated {} (recycled {}), lost a CAS and freed {}, retired {}; \
-             push/pop pairs eliminated {}",
-            s.allocated, s.recycled, s.freed_unpublished, s.retired, s.eliminated
+             push/pop pairs eliminated {}; pushes combined {}",
+            s.allocated, s.recycled, s.freed_unpublished, s.retired, s.eliminated, s.combined
         );
     }
 }

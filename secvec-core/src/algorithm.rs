@@ -82,6 +82,12 @@
 //!   `pop` through the exchanger; the pair takes effect at one instant while
 //!   a descriptor both of them saw was current, push first, and changes
 //!   nothing (the argument is in `raw/elimination.rs`).
+//! * A `push` that lost a CAS may also announce its value on a board, and
+//!   the next `push` to install a descriptor carries it along: one batch
+//!   descriptor with both elements (combining). The announced push takes
+//!   effect at that CAS, at the index the batch gives it; its announcer
+//!   never waits for a combiner that may stall, and an element is never
+//!   published twice (the argument is in `raw/combining.rs`).
 //! * `get(i)` and `len` install nothing. `len` takes effect at its load of
 //!   `current`. `get` loads `D = current` at time `t0`: if `i >= D.size`
 //!   it returns `None` at `t0`; if `D`'s write targets `i` it returns that

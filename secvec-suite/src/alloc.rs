@@ -81,20 +81,24 @@ pub mod crosscheck {
         pub reported: u64,
         /// Descriptors retired.
         pub retired: u64,
+        /// Bytes of the batch payloads the retired descriptors still hold
+        /// (those of combined pushes: the scenario runs no `extend`).
+        pub batch_bytes: u64,
     }
 
     impl Seen {
         /// Whether the allocator and the report agree, and the report says
         /// what a reclaimer of `R`'s kind must leak: nothing if it
-        /// reclaims, else every retired descriptor (and, with heap
-        /// elements, every removed element too).
+        /// reclaims, else every retired descriptor with its batch payload
+        /// (and, with heap elements, every removed element too).
         pub fn agrees<R: Reclaimer, E: TestElem>(&self) -> bool {
+            let descriptors = self.retired * DESCRIPTOR_BYTES + self.batch_bytes;
             let expectation = if R::RECLAIMS {
                 self.reported == 0
             } else if E::HEAP_BYTES == 0 {
-                self.reported > 0 && self.reported == self.retired * DESCRIPTOR_BYTES
+                self.reported > 0 && self.reported == descriptors
             } else {
-                self.reported > self.retired * DESCRIPTOR_BYTES
+                self.reported > descriptors
             };
             self.allocator == self.reported as i64 && expectation
         }
@@ -103,8 +107,9 @@ pub mod crosscheck {
     /// Push/pop on a few threads, on one vector with its own domain or on
     /// two vectors in one shared domain (the first dropped while the
     /// second's workers still run, the domain last); returns the reported
-    /// leaked bytes and the retired descriptors, summed over the vectors.
-    fn scenario<R: Reclaimer, E: TestElem>(threads: usize, shared: bool) -> (u64, u64) {
+    /// leaked bytes, the retired descriptors and the bytes of batch
+    /// payloads not freed, summed over the vectors.
+    fn scenario<R: Reclaimer, E: TestElem>(threads: usize, shared: bool) -> (u64, u64, u64) {
         // Joined `std::thread`s, not scoped ones: `join` returns after the
         // OS thread has exited and freed its thread-locals (its `Thread`
         // handle among them); a scope can return before that, and those
@@ -139,13 +144,14 @@ pub mod crosscheck {
             drop(v);
         }
         drop(domain);
-        let (mut reported, mut retired) = (0, 0);
+        let (mut reported, mut retired, mut batch_bytes) = (0, 0, 0);
         for st in stats {
             let s = st.snapshot();
             reported += leaked_bytes(&s, E::HEAP_BYTES).expect("final");
             retired += s.retired;
+            batch_bytes += s.batch_bytes;
         }
-        (reported, retired)
+        (reported, retired, batch_bytes)
     }
 
     /// Worker threads per vector in a measured run.
@@ -169,8 +175,8 @@ pub mod crosscheck {
     pub fn measure<R: Reclaimer, E: TestElem>(shared: bool) -> Seen {
         let once = || {
             let before = live_bytes();
-            let (reported, retired) = scenario::<R, E>(THREADS, shared);
-            Seen { allocator: live_bytes() - before, reported, retired }
+            let (reported, retired, batch_bytes) = scenario::<R, E>(THREADS, shared);
+            Seen { allocator: live_bytes() - before, reported, retired, batch_bytes }
         };
         let first = once();
         if first.allocator == first.reported as i64 {

@@ -107,6 +107,16 @@ pub fn threads() -> usize {
     if cfg!(miri) { 2 } else { 4 }
 }
 
+/// Under `--cfg secvec_force_combining` (every push announces its
+/// element first), checks that some push was carried by another's
+/// descriptor: the run that is there to exercise combining did. Miri's few
+/// operations may not meet, so it is not asked.
+pub fn assert_combined_if_forced(s: &Snapshot) {
+    if cfg!(secvec_force_combining) && !cfg!(miri) {
+        assert!(s.combined > 0, "combining forced, yet no push was carried by another's descriptor: {s:?}");
+    }
+}
+
 #[cfg(feature = "accounting")]
 /// Checks `allocated = freed_unpublished + retired + live (+1 after the
 /// drop of a vector that installed a descriptor: it freed its last one)`.

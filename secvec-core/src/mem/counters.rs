@@ -33,6 +33,8 @@ pub(crate) enum Event {
     Freed,
     /// A pop took a concurrent push's value through the exchanger.
     Eliminated,
+    /// A push was carried in another push's descriptor (combining).
+    Combined,
     /// An element cell was allocated (elements not stored inline).
     CellAllocated,
     /// A cell was freed without ever being published (its value was given
@@ -46,7 +48,7 @@ pub(crate) enum Event {
 
 #[cfg(feature = "accounting")]
 impl Event {
-    const COUNT: usize = 10;
+    const COUNT: usize = 11;
 }
 
 #[cfg(feature = "accounting")]
@@ -187,6 +189,7 @@ mod on {
                 allocated,
                 recycled: total(Event::Recycled),
                 eliminated: total(Event::Eliminated),
+                combined: total(Event::Combined),
                 freed_unpublished,
                 retired,
                 reclaimed,

@@ -69,6 +69,10 @@ pub struct Snapshot {
     /// Push/pop pairs that cancelled out through the exchanger, without
     /// installing a descriptor (each counts as one push and one pop done).
     pub eliminated: u64,
+    /// Pushes carried in another push's descriptor (combining: a push
+    /// that lost its CAS announced its element, and the next pusher
+    /// installed both with one descriptor).
+    pub combined: u64,
     /// Descriptors freed by the vector itself because they were never
     /// published (the operation lost every CAS it tried them in, or found it
     /// had nothing to do).

@@ -38,6 +38,10 @@ pub(crate) enum Writes {
 pub(crate) struct BatchRef {
     pub(crate) start: usize,
     pub(crate) len: usize,
+    /// The announcement board slots whose elements this batch carries
+    /// after its first (a combined push, `combining.rs`); 0 for an
+    /// `extend`.
+    pub(crate) combined: u32,
     /// `len` entries, one allocation (`Box<[Entry]>`).
     entries: NonNull<Entry>,
 }
@@ -217,8 +221,9 @@ impl Descriptor {
     }
 
     /// Fills in the batch of writes to `start..start + news.len()` (the
-    /// old words of those slots come from `olds`, in order), reusing this descriptor's batch payload if
-    /// it has one, and returns the reference the state must carry: the
+    /// old words of those slots come from `olds`, in order; `combined` the
+    /// board slots of the elements after the first, for a combined push),
+    /// reusing this descriptor's batch payload if it has one, and returns the reference the state must carry: the
     /// caller stores it in `state.writes` (which is how the descriptor owns
     /// the payload) before anything else can happen to the descriptor.
     ///
@@ -233,6 +238,7 @@ impl Descriptor {
         this: *mut Descriptor,
         start: usize,
         news: &[Encoded],
+        combined: u32,
         olds: impl Iterator<Item = SlotWord>,
     ) -> BatchRef {
         // SAFETY: point 1: exclusive access.
@@ -265,7 +271,27 @@ impl Descriptor {
                 NonNull::new(Box::into_raw(fresh).cast::<Entry>()).expect("non-null")
             }
         };
-        BatchRef { start, len: news.len(), entries }
+        BatchRef { start, len: news.len(), combined, entries }
+    }
+}
+
+impl Descriptor {
+    /// Gives an unpublished descriptor a state without a batch, freeing the
+    /// batch payload an earlier attempt left in it (a push that combined on
+    /// one attempt and not on the next).
+    ///
+    /// # Safety
+    ///
+    /// 1. As [`set_batch`](Self::set_batch)'s 1: unpublished, the caller's.
+    /// 2. `state.writes` is not `Many`.
+    pub(crate) unsafe fn set_single(this: *mut Descriptor, state: State) {
+        debug_assert!(!matches!(state.writes, Writes::Many(_)));
+        // SAFETY: point 1: exclusive access.
+        let d = unsafe { &mut *this };
+        if let Writes::Many(b) = d.state.writes {
+            d.free_batch(b);
+        }
+        d.state = state;
     }
 }
 
@@ -302,3 +328,9 @@ impl Drop for Descriptor {
         }
     }
 }
+
+// A descriptor is one cache line on 64-bit targets (without birth eras):
+// the pool and every write depend on it, and a batch's combining mask
+// (`BatchRef::combined`) had to fit in what was there.
+#[cfg(all(target_pointer_width = "64", not(feature = "birth-eras")))]
+const _: () = assert!(core::mem::size_of::<Descriptor>() == 64);

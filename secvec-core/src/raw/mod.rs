@@ -16,6 +16,7 @@
 
 pub(crate) mod birth;
 pub(crate) mod buckets;
+pub(crate) mod combining;
 pub(crate) mod descriptor;
 pub(crate) mod element;
 pub(crate) mod elimination;
@@ -30,6 +31,7 @@ use crate::mem::stats::Stats;
 use crate::reclaimer::Reclaimer;
 use crate::sync::{AtomicPtr, Ordering};
 use buckets::{ADDRESSABLE_LEN, Buckets, Slot, SlotWord};
+use combining::{Board, Claims, SLOTS};
 use crossbeam_utils::Backoff;
 use descriptor::{BatchRef, Descriptor, PendingWrite, State, Writes};
 use element::{Cell, Element, Encoded, drop_owned, is_inline};
@@ -50,6 +52,9 @@ pub(crate) struct RawVec<T: Element, R: Reclaimer> {
     current: Line<AtomicPtr<Descriptor>>,
     buckets: Buckets,
     exchanger: Exchanger,
+    /// Where pushes that lost a CAS announce their elements for another
+    /// push to carry (`combining.rs`).
+    board: Board,
     max_len: usize,
     /// The vector's own domain (the only handle on it), or a clone of a
     /// shared one; behind an `Arc` either way, so that reaching it costs one
@@ -98,11 +103,16 @@ pub(crate) enum Step<'a, O> {
 pub(crate) enum Write<'a> {
     None,
     One(PendingWrite),
+    /// A push's one write, which may carry announced pushes along as a
+    /// batch (`combining.rs`).
+    Push(PendingWrite),
     /// `news[k]` to index `start + k`, each slot's old word read when the
-    /// descriptor is built.
+    /// descriptor is built; `combined` names the announcement board slots
+    /// whose elements follow the first (0 for an `extend`).
     Batch {
         start: usize,
         news: &'a [Encoded],
+        combined: u32,
     },
 }
 
@@ -123,6 +133,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
             current: Line(AtomicPtr::new(Descriptor::empty_state())),
             buckets: Buckets::new(),
             exchanger: Exchanger::new(),
+            board: Board::new(),
             max_len: max_len.min(ADDRESSABLE_LEN),
             domain: ManuallyDrop::new(domain),
             home: Lazy::new(),
@@ -241,6 +252,11 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
     #[cold]
     #[inline(never)]
     fn complete_batch(&self, b: &BatchRef, seq: u64) {
+        // Before the shortcut below: the batch's writes may be done while
+        // its announcers have not been told (combining.rs, step 4).
+        if b.combined != 0 {
+            self.board.deliver(b.combined, b.start + 1, seq - 1);
+        }
         // Helpers write in index order, so once the last slot is done,
         // every earlier one is: one load when all is done.
         // SAFETY: `b.len > 0` (empty batches install nothing) and the
@@ -273,25 +289,29 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
     /// Runs one operation: protect, help, decide, install; retry on
     /// contention. `step` sees the state after its write is complete.
     ///
-    /// `eliminate` gets the same state first, and whether an earlier attempt
-    /// lost its CAS; if it returns `Some`, the operation completed through
-    /// the exchanger instead (see `elimination.rs`).
+    /// `eliminate` gets the same state first, the protected descriptor it
+    /// came from, and whether an earlier attempt lost its CAS; if it
+    /// returns `Some`, the operation completed another way instead (through
+    /// the exchanger, see `elimination.rs`, or carried by another push, see
+    /// `combining.rs`).
     #[inline]
     pub(crate) fn transact<'a, O>(
         &self,
         guard: &mut R::Guard<'_>,
         mut step: impl FnMut(&State) -> Step<'a, O>,
-        mut eliminate: impl FnMut(&State, bool) -> Option<O>,
+        mut eliminate: impl FnMut(&State, *mut Descriptor, bool) -> Option<O>,
     ) -> O {
         let backoff = Backoff::new();
         // Our descriptor, allocated on the first attempt that needs one and
         // reused (it is unpublished) by later attempts.
         let mut spare: *mut Descriptor = core::ptr::null_mut();
+        #[cfg(secvec_defect = "combine_keep_claim")]
+        let mut kept = Claims::NONE;
         loop {
             let (cur, state) = self.protect_state(guard);
             self.complete(&state);
             // `spare` is non-null exactly when an attempt lost its CAS.
-            if let Some(out) = eliminate(&state, !spare.is_null()) {
+            if let Some(out) = eliminate(&state, cur, !spare.is_null()) {
                 self.free_unpublished(spare);
                 return out;
             }
@@ -302,36 +322,55 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 }
                 Step::Install { size, write, out } => (size, write, out),
             };
+            // A push carries the announced pushes that fit (combining.rs,
+            // step 2): one batch, its own element first.
+            #[cfg(not(secvec_defect = "combine_keep_claim"))]
+            let claims = match write {
+                Write::Push(_) => self.board.claim(state.seq, self.max_len - size),
+                _ => Claims::NONE,
+            };
+            #[cfg(secvec_defect = "combine_keep_claim")]
+            let claims = match write {
+                Write::Push(_) if kept.len > 0 => core::mem::replace(&mut kept, Claims::NONE),
+                Write::Push(_) => self.board.claim(state.seq, self.max_len - size),
+                _ => Claims::NONE,
+            };
+            let mut combined = [Encoded(0); SLOTS + 1];
+            let (size, write) = match write {
+                Write::Push(w) if claims.len > 0 => self.combine(w, size, &claims, state.seq, &mut combined),
+                Write::Push(w) => (size, Write::One(w)),
+                other => (size, other),
+            };
             let mut next_state = State {
                 size,
                 seq: state.seq + 1,
                 writes: match write {
                     Write::None | Write::Batch { .. } => Writes::None,
-                    Write::One(w) => Writes::One(w),
+                    Write::One(w) | Write::Push(w) => Writes::One(w),
                 },
             };
             let next = if spare.is_null() {
                 Descriptor::alloc(next_state, self.home(), self.birth_era())
             } else {
-                // SAFETY: `spare` is our own allocation, never published
-                // (its CAS failed), so we have exclusive access. A batch's
-                // payload (if any) stays: the state keeps naming it until
-                // `set_batch` below replaces the reference.
-                unsafe {
-                    if !matches!(write, Write::Batch { .. }) {
-                        (*spare).state = next_state;
-                    }
+                // A batch's payload (if any) stays for a batch: the state
+                // keeps naming it until `set_batch` below replaces the
+                // reference.
+                if !matches!(write, Write::Batch { .. }) {
+                    // SAFETY: `spare` is our own allocation, never published
+                    // (its CAS failed), so we have exclusive access
+                    // (set_single 1), and `next_state` has no batch (2).
+                    unsafe { Descriptor::set_single(spare, next_state) };
                 }
                 spare
             };
-            if let Write::Batch { start, news } = write {
+            if let Write::Batch { start, news, combined } = write {
                 // SAFETY: `next` is ours and unpublished (set_batch 1), and
                 // its state gets the reference right below (2); the slots
-                // `start..` were allocated by the step before it asked for
-                // them, on this thread (slot safety 1).
+                // `start..` were allocated by the step (or `combine`) before
+                // it asked for them, on this thread (slot safety 1).
                 next_state.writes = Writes::Many(unsafe {
                     let olds = self.buckets.slots(start, news.len()).map(Slot::load);
-                    Descriptor::set_batch(next, start, news, olds)
+                    Descriptor::set_batch(next, start, news, combined, olds)
                 });
                 // SAFETY: as above: ours, unpublished.
                 unsafe { (*next).state = next_state };
@@ -376,11 +415,56 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                     return out;
                 }
                 Err(_) => {
+                    if claims.len > 0 {
+                        // Step 3: this descriptor will never be installed.
+                        #[cfg(not(secvec_defect = "combine_keep_claim"))]
+                        self.board.release(&claims, state.seq);
+                        // Negative control, built only with `--cfg
+                        // secvec_defect="combine_keep_claim"`: the claims
+                        // ride in the next attempt, on a later state, after
+                        // their announcers may have pushed them alone. The
+                        // loom suite must catch the element pushed twice.
+                        #[cfg(secvec_defect = "combine_keep_claim")]
+                        {
+                            kept = claims;
+                        }
+                    }
                     spare = next;
                     backoff.spin();
                 }
             }
         }
+    }
+
+    /// The batch of a push's write `w` (the length after it: `size`) and
+    /// the announced elements `claims` claimed on state `seq`, in `buf`:
+    /// the descriptor's new length and writes. Without slots for them (the
+    /// allocator failed), the claims are given back and the push goes alone.
+    #[cold]
+    fn combine<'b>(
+        &self,
+        w: PendingWrite,
+        size: usize,
+        claims: &Claims,
+        seq: u64,
+        buf: &'b mut [Encoded; SLOTS + 1],
+    ) -> (usize, Write<'b>) {
+        let n = claims.len;
+        let (bytes, allocated) = self.buckets.ensure(size + n);
+        self.home().add_bucket_bytes(bytes);
+        if allocated.is_err() {
+            self.board.release(claims, seq);
+            return (size, Write::One(w));
+        }
+        buf[0] = w.new;
+        buf[1..=n].copy_from_slice(&claims.values[..n]);
+        // Negative control, built only with `--cfg
+        // secvec_defect="combine_lost"`: the batch names the claims (so
+        // they are delivered an index) without carrying their elements.
+        // The loom suite must catch the lost element.
+        #[cfg(secvec_defect = "combine_lost")]
+        let (n, buf) = (0, buf);
+        (size + n, Write::Batch { start: w.index, news: &buf[..=n], combined: claims.mask })
     }
 
     fn free_unpublished(&self, spare: *mut Descriptor) {

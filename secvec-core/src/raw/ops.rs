@@ -6,6 +6,7 @@
 //! every element owned by exactly one party at every point where user
 //! code may unwind.
 
+use super::combining::{Announced, FORCE_COMBINING, Outcome};
 use super::descriptor::{PendingWrite, Writes};
 use super::element::{
     Element, Encoded, UnpublishedMany, cell_ptr, encode, is_inline, read_inline, take_unpublished,
@@ -40,6 +41,10 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
     pub(crate) fn try_push(&self, guard: &mut R::Guard<'_>, value: T) -> Result<usize, CapacityError<T>> {
         let new = encode(value, self.home(), self.birth_era());
         let elem = new.encoded();
+        // Whether this push has announced its element (once at most), and
+        // a cancelled claim still to resolve (combining.rs, step 5).
+        let mut announced = false;
+        let mut pending: Option<(Announced, u64)> = None;
         let pushed = self.transact(
             guard,
             |s| {
@@ -50,21 +55,69 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 self.home().add_bucket_bytes(bytes);
                 Step::Install {
                     size: s.size + 1,
-                    write: Write::One(PendingWrite { index: s.size, old: slot.load(), new: elem }),
+                    write: Write::Push(PendingWrite { index: s.size, old: slot.load(), new: elem }),
                     out: Ok(s.size),
                 }
             },
-            // After a lost CAS, offer the value to a concurrent pop: if one
-            // takes it, the pair took effect while `s` was current, this
-            // push at index `s.size` (elimination.rs).
-            |s, contended| {
-                (contended && s.size < self.max_len && self.exchanger.offer(elem, s.seq))
-                    .then_some(Ok(s.size))
+            |s, cur, contended| {
+                if let Some((a, claimed_on)) = pending {
+                    if s.seq <= claimed_on {
+                        // The claim may still be installed: push (only one
+                        // of the two descriptors built on `claimed_on` can
+                        // be), but offer the element to no pop.
+                        return None;
+                    }
+                    pending = None;
+                    if let Some(index) = self.board.resolve(a) {
+                        self.home().count(Event::Combined);
+                        return Some(Ok(index));
+                    }
+                    // The claim was never installed: the element is ours.
+                }
+                if !(contended || FORCE_COMBINING) || s.size >= self.max_len {
+                    return None;
+                }
+                // After a lost CAS, offer the value to a concurrent pop: if
+                // one takes it, the pair took effect while `s` was current,
+                // this push at index `s.size` (elimination.rs).
+                if contended && self.exchanger.offer(elem, s.seq) {
+                    return Some(Ok(s.size));
+                }
+                if announced {
+                    return None;
+                }
+                announced = true;
+                // Else announce it for another push to carry
+                // (combining.rs, step 1): against `s`, if `s` is still
+                // current once the slot is ours.
+                let slot = self.board.reserve()?;
+                if !still_current(&self.current, cur) {
+                    self.board.unreserve(slot);
+                    return None;
+                }
+                match self.board.wait(self.board.announce(slot, elem, s.seq)) {
+                    Outcome::Done(index) => {
+                        self.home().count(Event::Combined);
+                        Some(Ok(index))
+                    }
+                    Outcome::Withdrawn => None,
+                    Outcome::Cancelled(a, claimed_on) => {
+                        pending = Some((a, claimed_on));
+                        None
+                    }
+                }
             },
         );
+        if let Some((a, _)) = pending {
+            // Our own descriptor was installed on the state the claim was
+            // made on, so the claim's never will be.
+            debug_assert!(pushed.is_ok(), "a claimed push has room on the state it was claimed on");
+            self.board.dismiss(a);
+        }
         match pushed {
             Ok(index) => {
-                // Published in a descriptor, or handed to a pop.
+                // Published in a descriptor (ours or a combiner's), or
+                // handed to a pop.
                 new.published();
                 Ok(index)
             }
@@ -93,7 +146,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                     out: Some(Removed::Published(word.value)),
                 }
             },
-            |s, _| {
+            |s, _, _| {
                 // A push offered its value while `s` was current: the pair
                 // took effect then, the push first (elimination.rs).
                 if !eliminate {
@@ -131,7 +184,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                     out: Ok(old.value),
                 }
             },
-            |_, _| None,
+            |_, _, _| None,
         )?;
         new.published();
         Ok(old)
@@ -335,11 +388,11 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 }
                 Step::Install {
                     size: s.size + n,
-                    write: Write::Batch { start: s.size, news },
+                    write: Write::Batch { start: s.size, news, combined: 0 },
                     out: Ok(s.size..s.size + n),
                 }
             },
-            |_, _| None,
+            |_, _, _| None,
         );
         match appended {
             Ok(range) => {
@@ -386,7 +439,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                     },
                 },
             },
-            |_, _| None,
+            |_, _, _| None,
         )
     }
 }

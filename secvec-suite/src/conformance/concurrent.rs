@@ -3,7 +3,7 @@
 //! backend. `SECVEC_STRESS_OPS` overrides the stress size,
 //! `SECVEC_LIN_HISTORIES` the number of histories.
 
-use crate::{Rng, assert_identity, env_or, lin, scaled, stress_ops, threads};
+use crate::{Rng, assert_combined_if_forced, assert_identity, env_or, lin, scaled, stress_ops, threads};
 use secvec_core::{Reclaimer, SecVec};
 use std::sync::Barrier;
 use std::thread;
@@ -31,6 +31,7 @@ pub fn concurrent_pushes_are_unique<R: Reclaimer>() {
         assert!(!std::mem::replace(&mut seen[index], true), "index {index} returned twice");
         assert_eq!(all[index], value, "index {index}");
     }
+    assert_combined_if_forced(&v.stats().snapshot());
 }
 
 /// Conservation under contention with repeated values: threads push and pop
@@ -78,6 +79,7 @@ pub fn stress_conservation<R: Reclaimer>() {
     let s = v.stats().snapshot();
     assert_identity(&s);
     assert_eq!(s.live, 1);
+    assert_combined_if_forced(&s);
 }
 
 /// Batches under contention conserve elements: threads append batches of
