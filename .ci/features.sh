@@ -8,7 +8,7 @@ for backend in "${BACKENDS[@]}"; do
   done
 done
 cargo test -p secvec --no-default-features --features seize-fast-barrier --locked --quiet
-for integration in serde rayon; do
+for integration in serde rayon combining; do
   echo "-- secvec --no-default-features --features hazard,$integration"
   cargo test -p secvec --no-default-features --features "hazard,$integration" --locked --quiet
 done

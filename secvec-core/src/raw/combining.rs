@@ -106,6 +106,10 @@ fn parts(w: u128) -> (u64, u64, u64) {
     (w as u64, hi >> 3, hi & 7)
 }
 
+/// Whether pushes combine at all: the `combining` feature, and always
+/// under the checkers (loom, and the forced build below).
+pub(crate) const ENABLED: bool = cfg!(any(feature = "combining", secvec_force_combining, loom));
+
 /// Whether every push announces on its first attempt, not only after a
 /// lost CAS: built only with `--cfg secvec_force_combining`, for the
 /// checkers, which must see many combined pushes on few threads.
@@ -153,18 +157,18 @@ pub(crate) struct Claims {
     pub(crate) mask: u32,
     pub(crate) values: [Encoded; SLOTS],
     pub(crate) len: usize,
-    /// The announcement sequence number of each claimed slot, to release it.
-    announced_at: [u64; SLOTS],
-}
-
-impl Claims {
-    pub(crate) const NONE: Claims =
-        Claims { mask: 0, values: [Encoded(0); SLOTS], len: 0, announced_at: [0; SLOTS] };
 }
 
 impl Board {
     pub(crate) fn new() -> Self {
         Board { slots: Lazy::new() }
+    }
+
+    /// Whether anyone ever announced on this board (one load): a pusher
+    /// looks for announcements only then.
+    #[inline]
+    pub(crate) fn in_use(&self) -> bool {
+        self.slots.get().is_some()
     }
 
     fn slots(&self) -> &[AtomicU128; SLOTS] {
@@ -262,46 +266,52 @@ impl Board {
     }
 
     /// Step 2: claims announcements made at or before state `seq`, at most
-    /// `room` of them.
-    #[inline]
-    pub(crate) fn claim(&self, seq: u64, room: usize) -> Claims {
-        let mut c = Claims::NONE;
-        let Some(slots) = self.slots.get() else {
-            return c; // nobody ever announced
-        };
-        for (k, slot) in slots.0.iter().enumerate() {
+    /// `room` of them; `None` if there was none to claim.
+    pub(crate) fn claim(&self, seq: u64, room: usize) -> Option<Claims> {
+        let slots = self.slots();
+        let mut c = Claims { mask: 0, values: [Encoded(0); SLOTS], len: 0 };
+        for (k, slot) in slots.iter().enumerate() {
             if c.len == room {
                 break;
             }
             let now = slot.load(Ordering::Acquire);
             let (v, at, tag) = parts(now);
-            if tag != ANNOUNCED || at > seq {
+            if !claimable(tag, at, seq) {
                 continue;
             }
             if slot.compare_exchange(now, word(v, seq, CLAIMED), Ordering::AcqRel, Ordering::Relaxed).is_ok()
             {
                 c.mask |= 1 << k;
                 c.values[c.len] = Encoded(v);
-                c.announced_at[c.len] = at;
                 c.len += 1;
             }
         }
-        c
+        (c.len > 0).then_some(c)
     }
 
-    /// Step 3: gives back the claims made at `seq`, whose descriptor was
-    /// not installed.
-    pub(crate) fn release(&self, c: &Claims, seq: u64) {
+    /// Step 3: gives back the claims `mask` made on state `seq`, whose
+    /// descriptor was not installed: `CLAIMED(v, seq) -> ANNOUNCED(v, seq)`.
+    /// Announcing it against `seq` rather than its first state is as good:
+    /// `seq` was current after the announcement, and no combiner on an
+    /// older state can install anything any more.
+    ///
+    /// A `CLAIMED(_, seq)` word in a slot of `mask` is the caller's claim:
+    /// no other can be made on that slot until this one is given back or
+    /// cancelled (then the CAS fails, and the slot is the announcer's).
+    #[cfg_attr(secvec_defect = "combine_keep_claim", allow(dead_code))]
+    pub(crate) fn release(&self, mask: u32, seq: u64) {
         let slots = self.slots();
-        for (rank, k) in bits(c.mask).enumerate() {
-            let (v, at) = (c.values[rank].0, c.announced_at[rank]);
-            // Fails if the announcer cancelled: then the slot is its own.
-            let _ = slots[k].compare_exchange(
-                word(v, seq, CLAIMED),
-                word(v, at, ANNOUNCED),
-                Ordering::AcqRel,
-                Ordering::Relaxed,
-            );
+        for k in bits(mask) {
+            let now = slots[k].load(Ordering::Acquire);
+            let (v, s, tag) = parts(now);
+            if tag == CLAIMED && s == seq {
+                let _ = slots[k].compare_exchange(
+                    now,
+                    word(v, seq, ANNOUNCED),
+                    Ordering::AcqRel,
+                    Ordering::Relaxed,
+                );
+            }
         }
     }
 
@@ -335,6 +345,14 @@ impl Board {
         let done = slot.compare_exchange(from, to, Ordering::AcqRel, Ordering::Relaxed);
         debug_assert!(done.is_ok(), "only the announcer changes its reserved or final slot");
     }
+}
+
+/// Whether a combiner on state `seq` may claim a slot holding a word with
+/// tag `tag` and sequence number `at`: an announcement made at or before
+/// `seq`.
+#[inline]
+fn claimable(tag: u64, at: u64, seq: u64) -> bool {
+    tag == ANNOUNCED && at <= seq
 }
 
 /// The positions of the set bits of `mask`, lowest first.

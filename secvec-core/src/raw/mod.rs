@@ -305,8 +305,6 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
         // Our descriptor, allocated on the first attempt that needs one and
         // reused (it is unpublished) by later attempts.
         let mut spare: *mut Descriptor = core::ptr::null_mut();
-        #[cfg(secvec_defect = "combine_keep_claim")]
-        let mut kept = Claims::NONE;
         loop {
             let (cur, state) = self.protect_state(guard);
             self.complete(&state);
@@ -323,58 +321,20 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 Step::Install { size, write, out } => (size, write, out),
             };
             // A push carries the announced pushes that fit (combining.rs,
-            // step 2): one batch, its own element first.
-            #[cfg(not(secvec_defect = "combine_keep_claim"))]
-            let claims = match write {
-                Write::Push(_) => self.board.claim(state.seq, self.max_len - size),
-                _ => Claims::NONE,
-            };
-            #[cfg(secvec_defect = "combine_keep_claim")]
-            let claims = match write {
-                Write::Push(_) if kept.len > 0 => core::mem::replace(&mut kept, Claims::NONE),
-                Write::Push(_) => self.board.claim(state.seq, self.max_len - size),
-                _ => Claims::NONE,
-            };
-            let mut combined = [Encoded(0); SLOTS + 1];
-            let (size, write) = match write {
-                Write::Push(w) if claims.len > 0 => self.combine(w, size, &claims, state.seq, &mut combined),
-                Write::Push(w) => (size, Write::One(w)),
-                other => (size, other),
-            };
-            let mut next_state = State {
-                size,
-                seq: state.seq + 1,
-                writes: match write {
-                    Write::None | Write::Batch { .. } => Writes::None,
-                    Write::One(w) | Write::Push(w) => Writes::One(w),
-                },
-            };
-            let next = if spare.is_null() {
-                Descriptor::alloc(next_state, self.home(), self.birth_era())
-            } else {
-                // A batch's payload (if any) stays for a batch: the state
-                // keeps naming it until `set_batch` below replaces the
-                // reference.
-                if !matches!(write, Write::Batch { .. }) {
-                    // SAFETY: `spare` is our own allocation, never published
-                    // (its CAS failed), so we have exclusive access
-                    // (set_single 1), and `next_state` has no batch (2).
-                    unsafe { Descriptor::set_single(spare, next_state) };
+            // step 2): one batch, its own element first. Nothing but one
+            // load when nobody ever announced.
+            let combined = match write {
+                Write::Push(w) if combining::ENABLED && self.board.in_use() => {
+                    self.build_combined(spare, w, size, state.seq)
                 }
-                spare
+                _ => core::ptr::null_mut(),
             };
-            if let Write::Batch { start, news, combined } = write {
-                // SAFETY: `next` is ours and unpublished (set_batch 1), and
-                // its state gets the reference right below (2); the slots
-                // `start..` were allocated by the step (or `combine`) before
-                // it asked for them, on this thread (slot safety 1).
-                next_state.writes = Writes::Many(unsafe {
-                    let olds = self.buckets.slots(start, news.len()).map(Slot::load);
-                    Descriptor::set_batch(next, start, news, combined, olds)
-                });
-                // SAFETY: as above: ours, unpublished.
-                unsafe { (*next).state = next_state };
-            }
+            let (next, next_state) = if combined.is_null() {
+                self.build(spare, size, state.seq, write)
+            } else {
+                // SAFETY: ours and unpublished: nobody else accesses it.
+                (combined, unsafe { (*combined).state })
+            };
             match self.current.compare_exchange(cur, next, Ordering::AcqRel, Ordering::Acquire) {
                 Ok(_) => {
                     match next_state.writes {
@@ -415,19 +375,11 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                     return out;
                 }
                 Err(_) => {
-                    if claims.len > 0 {
+                    if let Writes::Many(b) = next_state.writes
+                        && b.combined != 0
+                    {
                         // Step 3: this descriptor will never be installed.
-                        #[cfg(not(secvec_defect = "combine_keep_claim"))]
-                        self.board.release(&claims, state.seq);
-                        // Negative control, built only with `--cfg
-                        // secvec_defect="combine_keep_claim"`: the claims
-                        // ride in the next attempt, on a later state, after
-                        // their announcers may have pushed them alone. The
-                        // loom suite must catch the element pushed twice.
-                        #[cfg(secvec_defect = "combine_keep_claim")]
-                        {
-                            kept = claims;
-                        }
+                        release_claims(&self.board, b.combined, state.seq);
                     }
                     spare = next;
                     backoff.spin();
@@ -436,35 +388,112 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
         }
     }
 
-    /// The batch of a push's write `w` (the length after it: `size`) and
-    /// the announced elements `claims` claimed on state `seq`, in `buf`:
-    /// the descriptor's new length and writes. Without slots for them (the
-    /// allocator failed), the claims are given back and the push goes alone.
-    #[cold]
-    fn combine<'b>(
+    /// Our descriptor for the next attempt: `spare` (an earlier attempt's,
+    /// unpublished) or a new one, with the state of length `size` after
+    /// the one with sequence number `seq`, announcing `write`.
+    #[inline(always)]
+    fn build(
         &self,
+        spare: *mut Descriptor,
+        size: usize,
+        seq: u64,
+        write: Write<'_>,
+    ) -> (*mut Descriptor, State) {
+        let mut next_state = State {
+            size,
+            seq: seq + 1,
+            writes: match write {
+                Write::None | Write::Batch { .. } => Writes::None,
+                Write::One(w) | Write::Push(w) => Writes::One(w),
+            },
+        };
+        let next = if spare.is_null() {
+            Descriptor::alloc(next_state, self.home(), self.birth_era())
+        } else {
+            // A batch's payload (if any) stays for a batch: the state
+            // keeps naming it until `set_batch` below replaces the
+            // reference.
+            if !matches!(write, Write::Batch { .. }) {
+                // SAFETY: `spare` is our own allocation, never published
+                // (its CAS failed), so we have exclusive access
+                // (set_single 1), and `next_state` has no batch (2).
+                unsafe { Descriptor::set_single(spare, next_state) };
+            }
+            spare
+        };
+        if let Write::Batch { start, news, combined } = write {
+            // SAFETY: `next` is ours and unpublished (set_batch 1), and
+            // its state gets the reference right below (2); the slots
+            // `start..` were allocated by the step (or `build_combined`)
+            // before it asked for them, on this thread (slot safety 1).
+            next_state.writes = Writes::Many(unsafe {
+                let olds = self.buckets.slots(start, news.len()).map(Slot::load);
+                Descriptor::set_batch(next, start, news, combined, olds)
+            });
+            // SAFETY: as above: ours, unpublished.
+            unsafe { (*next).state = next_state };
+        }
+        (next, next_state)
+    }
+
+    /// [`build`](Self::build) for a push's write `w` (`size` the length
+    /// after it) that carries the announcements it claims on state `seq`
+    /// (combining.rs, step 2): null if there were none, or no slots for
+    /// them (the claims are given back, and the push goes alone).
+    #[cold]
+    #[inline(never)]
+    fn build_combined(
+        &self,
+        spare: *mut Descriptor,
         w: PendingWrite,
         size: usize,
-        claims: &Claims,
         seq: u64,
-        buf: &'b mut [Encoded; SLOTS + 1],
-    ) -> (usize, Write<'b>) {
-        let n = claims.len;
-        let (bytes, allocated) = self.buckets.ensure(size + n);
+    ) -> *mut Descriptor {
+        let Some(c) = self.claims_for(spare, seq, self.max_len - size) else {
+            return core::ptr::null_mut();
+        };
+        let (bytes, allocated) = self.buckets.ensure(size + c.len);
         self.home().add_bucket_bytes(bytes);
         if allocated.is_err() {
-            self.board.release(claims, seq);
-            return (size, Write::One(w));
+            release_claims(&self.board, c.mask, seq);
+            return core::ptr::null_mut();
         }
-        buf[0] = w.new;
-        buf[1..=n].copy_from_slice(&claims.values[..n]);
-        // Negative control, built only with `--cfg
-        // secvec_defect="combine_lost"`: the batch names the claims (so
-        // they are delivered an index) without carrying their elements.
-        // The loom suite must catch the lost element.
-        #[cfg(secvec_defect = "combine_lost")]
-        let (n, buf) = (0, buf);
-        (size + n, Write::Batch { start: w.index, news: &buf[..=n], combined: claims.mask })
+        let mut news = [w.new; SLOTS + 1];
+        news[1..=c.len].copy_from_slice(&c.values[..c.len]);
+        let n = carried(&c);
+        self.build(spare, size + n, seq, Write::Batch { start: w.index, news: &news[..=n], combined: c.mask })
+            .0
+    }
+
+    /// The announcements a push on state `seq` carries: those it claims
+    /// now (at most `room`).
+    #[cfg(not(secvec_defect = "combine_keep_claim"))]
+    fn claims_for(&self, _spare: *mut Descriptor, seq: u64, room: usize) -> Option<Claims> {
+        self.board.claim(seq, room)
+    }
+
+    /// Negative control, built only with `--cfg
+    /// secvec_defect="combine_keep_claim"`: a push whose combined
+    /// descriptor lost its CAS keeps its claims (they are not released)
+    /// and carries them again on the next attempt, on a later state, after
+    /// their announcers may have pushed them alone. The loom suite must
+    /// catch the element pushed twice.
+    #[cfg(secvec_defect = "combine_keep_claim")]
+    fn claims_for(&self, spare: *mut Descriptor, seq: u64, room: usize) -> Option<Claims> {
+        if !spare.is_null()
+            // SAFETY: `spare` is our own descriptor, unpublished (its CAS
+            // failed): nobody else accesses it.
+            && let Writes::Many(b) = unsafe { (*spare).state.writes }
+            && b.combined != 0
+        {
+            let mut c = Claims { mask: b.combined, values: [Encoded(0); SLOTS], len: b.len - 1 };
+            for k in 1..b.len {
+                // SAFETY: our spare owns its batch; `k < len`.
+                c.values[k - 1] = unsafe { b.write(k) }.new;
+            }
+            return Some(c);
+        }
+        self.board.claim(seq, room)
     }
 
     fn free_unpublished(&self, spare: *mut Descriptor) {
@@ -476,6 +505,35 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
         }
     }
 }
+
+/// How many of the claimed elements `c` a combined push's batch carries
+/// after its own: all of them.
+#[cfg(not(secvec_defect = "combine_lost"))]
+#[inline]
+fn carried(c: &Claims) -> usize {
+    c.len
+}
+
+/// Negative control, built only with `--cfg secvec_defect="combine_lost"`:
+/// the batch names the claims (so they are delivered an index) without
+/// carrying their elements. The loom suite must catch the lost element.
+#[cfg(secvec_defect = "combine_lost")]
+fn carried(_: &Claims) -> usize {
+    0
+}
+
+/// Gives back the claims `mask` made on state `seq` by a descriptor that
+/// was not installed (combining.rs, step 3).
+#[cfg(not(secvec_defect = "combine_keep_claim"))]
+fn release_claims(board: &Board, mask: u32, seq: u64) {
+    board.release(mask, seq);
+}
+
+/// Negative control, built only with `--cfg
+/// secvec_defect="combine_keep_claim"`: the claims are kept (see
+/// `RawVec::claims_for`).
+#[cfg(secvec_defect = "combine_keep_claim")]
+fn release_claims(_: &Board, _: u32, _: u64) {}
 
 /// Performs the write `w` of the descriptor with sequence number `seq` on
 /// `slot` (the slot of `w.index`), unless it is done already.

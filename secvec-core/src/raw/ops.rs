@@ -6,8 +6,8 @@
 //! every element owned by exactly one party at every point where user
 //! code may unwind.
 
-use super::combining::{Announced, FORCE_COMBINING, Outcome};
-use super::descriptor::{PendingWrite, Writes};
+use super::combining::{self, Announced, FORCE_COMBINING, Outcome};
+use super::descriptor::{Descriptor, PendingWrite, State, Writes};
 use super::element::{
     Element, Encoded, UnpublishedMany, cell_ptr, encode, is_inline, read_inline, take_unpublished,
 };
@@ -36,15 +36,22 @@ impl<T: Element, R: Reclaimer, I: Iterator<Item = Encoded>> Drop for RetireOnDro
     }
 }
 
+/// What one push remembers between attempts about its shortcuts
+/// ([`RawVec::push_shortcut`]).
+pub(crate) struct Shortcut {
+    /// It announced its element (once at most).
+    announced: bool,
+    /// A cancelled claim on its element, on the state with this sequence
+    /// number, still to resolve (combining.rs, step 5).
+    pending: Option<(Announced, u64)>,
+}
+
 impl<T: Element, R: Reclaimer> RawVec<T, R> {
     #[inline]
     pub(crate) fn try_push(&self, guard: &mut R::Guard<'_>, value: T) -> Result<usize, CapacityError<T>> {
         let new = encode(value, self.home(), self.birth_era());
         let elem = new.encoded();
-        // Whether this push has announced its element (once at most), and
-        // a cancelled claim still to resolve (combining.rs, step 5).
-        let mut announced = false;
-        let mut pending: Option<(Announced, u64)> = None;
+        let mut shortcut = Shortcut { announced: false, pending: None };
         let pushed = self.transact(
             guard,
             |s| {
@@ -60,55 +67,15 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 }
             },
             |s, cur, contended| {
-                if let Some((a, claimed_on)) = pending {
-                    if s.seq <= claimed_on {
-                        // The claim may still be installed: push (only one
-                        // of the two descriptors built on `claimed_on` can
-                        // be), but offer the element to no pop.
-                        return None;
-                    }
-                    pending = None;
-                    if let Some(index) = self.board.resolve(a) {
-                        self.home().count(Event::Combined);
-                        return Some(Ok(index));
-                    }
-                    // The claim was never installed: the element is ours.
-                }
-                if !(contended || FORCE_COMBINING) || s.size >= self.max_len {
+                if !(contended || (combining::ENABLED && (FORCE_COMBINING || shortcut.pending.is_some()))) {
                     return None;
                 }
-                // After a lost CAS, offer the value to a concurrent pop: if
-                // one takes it, the pair took effect while `s` was current,
-                // this push at index `s.size` (elimination.rs).
-                if contended && self.exchanger.offer(elem, s.seq) {
-                    return Some(Ok(s.size));
-                }
-                if announced {
-                    return None;
-                }
-                announced = true;
-                // Else announce it for another push to carry
-                // (combining.rs, step 1): against `s`, if `s` is still
-                // current once the slot is ours.
-                let slot = self.board.reserve()?;
-                if !still_current(&self.current, cur) {
-                    self.board.unreserve(slot);
-                    return None;
-                }
-                match self.board.wait(self.board.announce(slot, elem, s.seq)) {
-                    Outcome::Done(index) => {
-                        self.home().count(Event::Combined);
-                        Some(Ok(index))
-                    }
-                    Outcome::Withdrawn => None,
-                    Outcome::Cancelled(a, claimed_on) => {
-                        pending = Some((a, claimed_on));
-                        None
-                    }
-                }
+                self.push_shortcut(&mut shortcut, elem, s, cur, contended)
             },
         );
-        if let Some((a, _)) = pending {
+        if combining::ENABLED
+            && let Some((a, _)) = shortcut.pending
+        {
             // Our own descriptor was installed on the state the claim was
             // made on, so the claim's never will be.
             debug_assert!(pushed.is_ok(), "a claimed push has room on the state it was claimed on");
@@ -122,6 +89,68 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 Ok(index)
             }
             Err(max_len) => Err(CapacityError { value: new.take(), max_len }),
+        }
+    }
+
+    /// The ways a push may end without its own descriptor, tried on an
+    /// attempt with state `s` (protected as `cur`) after a lost CAS
+    /// (`contended`), or while a cancelled claim is pending: a pop takes
+    /// the element through the exchanger (elimination.rs), or another push
+    /// carries it (combining.rs). `Some(Ok(index))` if one did.
+    #[cold]
+    #[inline(never)]
+    fn push_shortcut(
+        &self,
+        shortcut: &mut Shortcut,
+        elem: Encoded,
+        s: &State,
+        cur: *mut Descriptor,
+        contended: bool,
+    ) -> Option<Result<usize, usize>> {
+        if let Some((a, claimed_on)) = shortcut.pending {
+            if s.seq <= claimed_on {
+                // The claim may still be installed: push (only one of the
+                // two descriptors built on `claimed_on` can be), but offer
+                // the element to no pop.
+                return None;
+            }
+            shortcut.pending = None;
+            if let Some(index) = self.board.resolve(a) {
+                self.home().count(Event::Combined);
+                return Some(Ok(index));
+            }
+            // The claim was never installed: the element is ours.
+        }
+        if !(contended || FORCE_COMBINING) || s.size >= self.max_len {
+            return None;
+        }
+        // After a lost CAS, offer the value to a concurrent pop: if one
+        // takes it, the pair took effect while `s` was current, this push
+        // at index `s.size` (elimination.rs).
+        if contended && self.exchanger.offer(elem, s.seq) {
+            return Some(Ok(s.size));
+        }
+        if !combining::ENABLED || shortcut.announced {
+            return None;
+        }
+        shortcut.announced = true;
+        // Else announce it for another push to carry (combining.rs, step
+        // 1): against `s`, if `s` is still current once the slot is ours.
+        let slot = self.board.reserve()?;
+        if !still_current(&self.current, cur) {
+            self.board.unreserve(slot);
+            return None;
+        }
+        match self.board.wait(self.board.announce(slot, elem, s.seq)) {
+            Outcome::Done(index) => {
+                self.home().count(Event::Combined);
+                Some(Ok(index))
+            }
+            Outcome::Withdrawn => None,
+            Outcome::Cancelled(a, claimed_on) => {
+                shortcut.pending = Some((a, claimed_on));
+                None
+            }
         }
     }
 
