@@ -21,6 +21,10 @@ SECVEC_BACKENDS=$(backends_except seize) TSAN_OPTIONS="$TSAN" san thread tsan "$
 # pool off, where that edge ends inside seize's free, as before.
 SECVEC_BACKENDS=seize SAN_CFG="--cfg secvec_no_pool" TSAN_OPTIONS="$TSAN" san thread tsan-nopool "${SUITE[@]}" -- --skip "$TSAN_SKIP"
 
+step "sanitizers: TSan, combining forced (every push announces its element first), the concurrency checks on hazard-asym"
+SECVEC_BACKENDS=hazard-asym SAN_CFG="--cfg secvec_force_combining" TSAN_OPTIONS="$TSAN" \
+  san thread tsan-force-combining "${SUITE[@]}" --test conformance -- concurrent::
+
 step "sanitizers: LSan, every backend but leak frees everything"
 SECVEC_BACKENDS=$(backends_except leak) LSAN_OPTIONS="fast_unwind_on_malloc=0" san leak lsan "${SUITE[@]}" "${NO_LEAKED_GUARD[@]}"
 

@@ -17,6 +17,17 @@ pub(crate) use loom::sync::atomic::Ordering;
 #[cfg(loom)]
 pub(crate) use loom_u128::AtomicU128;
 
+/// One look's pause while waiting for another thread (the exchanger's
+/// and the combining board's patience): a spin hint, or under loom a yield,
+/// so that the model runs the thread being waited for.
+#[inline]
+pub(crate) fn spin_wait() {
+    #[cfg(not(loom))]
+    core::hint::spin_loop();
+    #[cfg(loom)]
+    loom::thread::yield_now();
+}
+
 /// loom has no 128-bit atomic: a loom `Mutex` around the word stands in.
 /// Every operation is then acquire/release, so loom cannot find ordering bugs
 /// *inside* a slot operation, only between them.

@@ -83,7 +83,7 @@
 
 use super::element::Encoded;
 use crate::mem::lazy::Lazy;
-use crate::sync::{AtomicU128, Ordering};
+use crate::sync::{AtomicU128, Ordering, spin_wait};
 
 /// How many announcements the board holds (and one descriptor combines at
 /// most): four 16-byte words, one cache line.
@@ -213,7 +213,7 @@ impl Board {
                 self.finish(a.slot);
                 return Outcome::Done(i as usize);
             }
-            spin();
+            spin_wait();
         }
         loop {
             let now = slot.load(Ordering::Acquire);
@@ -358,12 +358,4 @@ fn claimable(tag: u64, at: u64, seq: u64) -> bool {
 /// The positions of the set bits of `mask`, lowest first.
 fn bits(mask: u32) -> impl Iterator<Item = usize> {
     (0..SLOTS).filter(move |&k| mask & (1 << k) != 0)
-}
-
-#[inline]
-fn spin() {
-    #[cfg(not(loom))]
-    core::hint::spin_loop();
-    #[cfg(loom)]
-    loom::thread::yield_now();
 }

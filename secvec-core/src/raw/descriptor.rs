@@ -284,6 +284,8 @@ impl Descriptor {
     ///
     /// 1. As [`set_batch`](Self::set_batch)'s 1: unpublished, the caller's.
     /// 2. `state.writes` is not `Many`.
+    #[cold]
+    #[inline(never)]
     pub(crate) unsafe fn set_single(this: *mut Descriptor, state: State) {
         debug_assert!(!matches!(state.writes, Writes::Many(_)));
         // SAFETY: point 1: exclusive access.

@@ -46,7 +46,7 @@
 
 use crate::mem::lazy::Lazy;
 use crate::raw::element::Encoded;
-use crate::sync::{AtomicU128, Ordering};
+use crate::sync::{AtomicU128, Ordering, spin_wait};
 use crossbeam_utils::CachePadded;
 
 const EMPTY: u64 = 0;
@@ -103,7 +103,7 @@ impl Exchanger {
                 reset(board, taken);
                 return true;
             }
-            spin();
+            spin_wait();
         }
         match board.compare_exchange(offer, word(0, 0, EMPTY), Ordering::AcqRel, Ordering::Acquire) {
             Ok(_) => false, // withdrawn
@@ -151,12 +151,4 @@ fn matches_seq(offered: u64, seen: u64) -> bool {
 #[cfg(secvec_defect = "elimination")]
 fn matches_seq(_: u64, _: u64) -> bool {
     true
-}
-
-#[inline]
-fn spin() {
-    #[cfg(not(loom))]
-    core::hint::spin_loop();
-    #[cfg(loom)]
-    loom::thread::yield_now();
 }

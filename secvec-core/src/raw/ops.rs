@@ -67,10 +67,16 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                 }
             },
             |s, cur, contended| {
-                if !(contended || (combining::ENABLED && (FORCE_COMBINING || shortcut.pending.is_some()))) {
-                    return None;
+                if combining::ENABLED {
+                    if !(contended || FORCE_COMBINING || shortcut.pending.is_some()) {
+                        return None;
+                    }
+                    return self.push_shortcut(&mut shortcut, elem, s, cur, contended);
                 }
-                self.push_shortcut(&mut shortcut, elem, s, cur, contended)
+                // Without combining, only elimination: after a lost CAS,
+                // offer the value to a concurrent pop (push_shortcut).
+                (contended && s.size < self.max_len && self.exchanger.offer(elem, s.seq))
+                    .then_some(Ok(s.size))
             },
         );
         if combining::ENABLED
