@@ -111,6 +111,7 @@ pub fn threads() -> usize {
 /// element first), checks that some push was carried by another's
 /// descriptor: the run that is there to exercise combining did. Miri's few
 /// operations may not meet, so it is not asked.
+#[cfg(feature = "accounting")]
 pub fn assert_combined_if_forced(s: &Snapshot) {
     if cfg!(secvec_force_combining) && !cfg!(miri) {
         assert!(s.combined > 0, "combining forced, yet no push was carried by another's descriptor: {s:?}");

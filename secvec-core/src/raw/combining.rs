@@ -31,9 +31,10 @@
 //!    claims `ANNOUNCED(v, a) -> CLAIMED(v, s)` for `a <= s`, as many as fit
 //!    below the vector's `max_len`, and installs one batch: its own element
 //!    at index `size`, the claimed ones after it in slot order.
-//! 3. **Release.** If its CAS on `current` fails, it turns each claim back,
-//!    `CLAIMED(v, s) -> ANNOUNCED(v, a)` (it fails harmlessly if the
-//!    announcer cancelled).
+//! 3. **Release.** If its CAS on `current` fails, it turns each claim its
+//!    batch names back, `CLAIMED(v, s) -> ANNOUNCED(v, s)` (it fails
+//!    harmlessly if the announcer cancelled): announced against `s`, which
+//!    was current after the announcement, so step 2's rule still holds.
 //! 4. **Deliver.** Completing a descriptor with a mask (which every
 //!    operation does to the current descriptor before installing the next,
 //!    so it is helped like the slot writes, and happens before `s + 2` is
