@@ -375,11 +375,12 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                     return out;
                 }
                 Err(_) => {
-                    if let Writes::Many(b) = next_state.writes
-                        && b.combined != 0
-                    {
+                    match next_state.writes {
                         // Step 3: this descriptor will never be installed.
-                        release_claims(&self.board, b.combined, state.seq);
+                        Writes::Many(b) if b.combined != 0 => {
+                            release_claims(&self.board, b.combined, state.seq)
+                        }
+                        _ => {}
                     }
                     spare = next;
                     backoff.spin();
@@ -489,18 +490,18 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
     /// catch the element pushed twice.
     #[cfg(secvec_defect = "combine_keep_claim")]
     fn claims_for(&self, spare: *mut Descriptor, seq: u64, room: usize) -> Option<Claims> {
-        if !spare.is_null()
-            // SAFETY: `spare` is our own descriptor, unpublished (its CAS
-            // failed): nobody else accesses it.
-            && let Writes::Many(b) = unsafe { (*spare).state.writes }
-            && b.combined != 0
-        {
-            let mut c = Claims { mask: b.combined, values: [Encoded(0); SLOTS], len: b.len - 1 };
-            for k in 1..b.len {
-                // SAFETY: our spare owns its batch; `k < len`.
-                c.values[k - 1] = unsafe { b.write(k) }.new;
+        // SAFETY: `spare` is our own descriptor, unpublished (its CAS
+        // failed): nobody else accesses it.
+        let kept = (!spare.is_null()).then(|| unsafe { (*spare).state.writes });
+        if let Some(Writes::Many(b)) = kept {
+            if b.combined != 0 {
+                let mut c = Claims { mask: b.combined, values: [Encoded(0); SLOTS], len: b.len - 1 };
+                for k in 1..b.len {
+                    // SAFETY: our spare owns its batch; `k < len`.
+                    c.values[k - 1] = unsafe { b.write(k) }.new;
+                }
+                return Some(c);
             }
-            return Some(c);
         }
         self.board.claim(seq, room)
     }

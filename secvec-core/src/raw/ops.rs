@@ -79,9 +79,7 @@ impl<T: Element, R: Reclaimer> RawVec<T, R> {
                     .then_some(Ok(s.size))
             },
         );
-        if combining::ENABLED
-            && let Some((a, _)) = shortcut.pending
-        {
+        if let Some((a, _)) = shortcut.pending.filter(|_| combining::ENABLED) {
             // Our own descriptor was installed on the state the claim was
             // made on, so the claim's never will be.
             debug_assert!(pushed.is_ok(), "a claimed push has room on the state it was claimed on");
